@@ -1,0 +1,62 @@
+"""`python -m bot`: run the bot, the offline demo, and the tools for the people who maintain it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Telegram bot for people relocating to Kazakhstan. Settings come from the environment or .env.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the bot against Telegram (long polling; the default)")
+    demo = sub.add_parser("demo", help="chat with the bot in this terminal: no token, no network")
+    demo.add_argument(
+        "--language-code",
+        default=None,
+        help="Telegram language_code of the demo user (ru, kk, en, …): preselects the language",
+    )
+    return parser
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = _settings()
+        if command == "demo":
+            from bot.demo import main as demo_main
+            from bot.logs import setup_logging
+
+            # The demo's terminal is the conversation: keep operational logging to warnings.
+            setup_logging("WARNING", settings.log_format)
+            return demo_main(settings, language_code=args.language_code)
+        if command == "run":
+            from bot.app import run_polling
+            from bot.logs import setup_logging
+
+            token = settings.require_token()
+            setup_logging(settings.log_level, settings.log_format, secrets=[token])
+            asyncio.run(run_polling(settings))
+            return 0
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

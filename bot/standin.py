@@ -1,0 +1,200 @@
+"""An in-process stand-in for the Telegram Bot API.
+
+The offline demo runs the real Bot and Dispatcher against it instead of the network, and tests use it as the
+recording session. It keeps the state a chat needs (messages, their keyboards, edits) and enforces the limits real
+Telegram enforces, so content that would be rejected by Telegram is rejected here too.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.base import BaseSession
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    DeleteMessage,
+    EditMessageText,
+    GetMe,
+    SendMessage,
+    TelegramMethod,
+)
+from aiogram.methods.base import TelegramType
+from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+
+from bot.limits import MESSAGE_MAX_ENTITIES, MESSAGE_MAX_UTF16
+from bot.render import html_to_text, utf16_len
+
+ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+                          "blockquote", "tg-spoiler", "span", "tg-emoji"})  # fmt: skip
+
+
+class _EntityCounter(HTMLParser):
+    """Counts entities and checks nesting the way Telegram's HTML parser would reject it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.entities = 0
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ALLOWED_TAGS:
+            self.error = f'Unsupported start tag "{tag}"'
+        self.stack.append(tag)
+        self.entities += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = f'Unexpected end tag "{tag}"'
+        else:
+            self.stack.pop()
+
+
+def check_html(text: str) -> None:
+    """Raise TelegramBadRequest for what Telegram would refuse: bad markup, too long, empty."""
+    parser = _EntityCounter()
+    parser.feed(text)
+    parser.close()
+    if parser.error or parser.stack:
+        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), f"Bad Request: can't parse entities: {parser.error}")
+    visible = html_to_text(text)
+    if not visible.strip():
+        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: message text is empty")
+    if utf16_len(visible) > MESSAGE_MAX_UTF16:
+        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: message is too long")
+    if parser.entities >= MESSAGE_MAX_ENTITIES:
+        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: too many entities")
+
+
+@dataclass
+class ChatMessage:
+    """A message as the chat holds it: what the demo prints and tests inspect."""
+
+    message_id: int
+    chat_id: int
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+    from_bot: bool = True
+    edits: int = 0
+
+    @property
+    def text(self) -> str:
+        return html_to_text(self.html)
+
+    def buttons(self) -> list[Any]:
+        return [b for row in (self.keyboard.inline_keyboard if self.keyboard else []) for b in row]
+
+
+@dataclass
+class Event:
+    """Something the bot did that a person would see: a new message, an edit, a popup."""
+
+    kind: str  # "send" | "edit" | "popup" | "delete"
+    message: ChatMessage | None = None
+    text: str = ""
+
+
+Handler = Callable[[TelegramMethod[Any]], Any]
+
+
+@dataclass
+class StandInSession(BaseSession):
+    bot_user: User = field(
+        default_factory=lambda: User(id=1000, is_bot=True, first_name="Relocation Help", username="relocation_demo_bot")
+    )
+
+    def __post_init__(self) -> None:
+        super().__init__()
+        self.requests: list[TelegramMethod[Any]] = []
+        self.messages: dict[tuple[int, int], ChatMessage] = {}
+        self.events: list[Event] = []
+        self.handlers: dict[type, Handler] = {}
+        self._ids = itertools.count(1)
+
+    # -- what tests and the demo use ---------------------------------------------------------------------------
+    def on(self, method: type[TelegramMethod[Any]], handler: Handler) -> None:
+        """Answer a method with a custom function (for tests that need a particular response or error)."""
+        self.handlers[method] = handler
+
+    def next_message_id(self) -> int:
+        return next(self._ids)
+
+    def sent(self, method: type[TelegramMethod[Any]] | None = None) -> list[TelegramMethod[Any]]:
+        return [r for r in self.requests if method is None or isinstance(r, method)]
+
+    def take_events(self) -> list[Event]:
+        events, self.events = self.events, []
+        return events
+
+    # -- BaseSession --------------------------------------------------------------------------------------------
+    async def close(self) -> None:
+        return None
+
+    async def stream_content(
+        self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
+        raise_for_status: bool = True,
+    ) -> AsyncGenerator[bytes, None]:  # fmt: skip
+        raise NotImplementedError("file downloads are not simulated")
+        yield b""  # pragma: no cover
+
+    async def make_request(
+        self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
+    ) -> TelegramType:
+        self.requests.append(method)
+        custom = self.handlers.get(type(method))
+        if custom is not None:
+            return custom(method)
+        if isinstance(method, GetMe):
+            return self.bot_user  # type: ignore[return-value]
+        if isinstance(method, SendMessage):
+            return self._send(method)  # type: ignore[return-value]
+        if isinstance(method, EditMessageText):
+            return self._edit(method)  # type: ignore[return-value]
+        if isinstance(method, AnswerCallbackQuery):
+            if method.text:
+                self.events.append(Event("popup", text=method.text))
+            return True  # type: ignore[return-value]
+        if isinstance(method, DeleteMessage):
+            msg = self.messages.pop((int(method.chat_id), method.message_id), None)
+            self.events.append(Event("delete", message=msg))
+            return True  # type: ignore[return-value]
+        # setMyCommands, deleteWebhook and other calls that only answer True.
+        return True  # type: ignore[return-value]
+
+    def _message(self, msg: ChatMessage) -> Message:
+        return Message(
+            message_id=msg.message_id,
+            date=int(time.time()),
+            chat=Chat(id=msg.chat_id, type="private" if msg.chat_id > 0 else "supergroup"),
+            from_user=self.bot_user,
+            text=msg.text,
+            reply_markup=msg.keyboard,
+        )
+
+    def _send(self, method: SendMessage) -> Message:
+        check_html(method.text)
+        keyboard = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+        msg = ChatMessage(self.next_message_id(), int(method.chat_id), method.text, keyboard)
+        self.messages[(msg.chat_id, msg.message_id)] = msg
+        self.events.append(Event("send", msg))
+        return self._message(msg)
+
+    def _edit(self, method: EditMessageText) -> Message:
+        check_html(method.text)
+        key = (int(method.chat_id or 0), int(method.message_id or 0))
+        msg = self.messages.get(key)
+        if msg is None:
+            raise TelegramBadRequest(method, "Bad Request: message to edit not found")
+        keyboard = method.reply_markup if isinstance(method.reply_markup, InlineKeyboardMarkup) else None
+        if msg.html == method.text and msg.keyboard == keyboard:
+            raise TelegramBadRequest(method, "Bad Request: message is not modified")
+        msg.html, msg.keyboard, msg.edits = method.text, keyboard, msg.edits + 1
+        self.events.append(Event("edit", msg))
+        return self._message(msg)

@@ -1,0 +1,152 @@
+"""What the user sees: message texts and inline keyboards, phrased in the current locale.
+
+Handlers decide *which* view to show; this module decides *how it looks*, so the same guide page is identical
+whether it is opened from the menu, a deep link, search or the offline demo.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from babel.dates import format_date
+
+from bot.config import LANGUAGES
+from bot.guides import CATEGORY_TITLES, Guide
+from bot.i18n import LANGUAGE_NAMES
+from bot.library import Library
+from bot.render import split_html
+from handlers.callbacks import CategoryCB, GuideCB, LanguageCB, MenuCB
+
+View = tuple[str, InlineKeyboardMarkup]
+
+
+def language_picker(preselected: str | None) -> View:
+    # Shown before a language is known, so the prompt is in all three languages at once.
+    text = "🌐 Тілді таңдаңыз · Выберите язык · Choose your language"
+    kb = InlineKeyboardBuilder()
+    for code in LANGUAGES:
+        mark = "✓ " if code == preselected else ""
+        kb.button(text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageCB(code=code))
+    kb.adjust(3)
+    return text, kb.as_markup()
+
+
+def main_menu() -> InlineKeyboardMarkup:
+    kb = InlineKeyboardBuilder()
+    kb.button(text=_("📚 Guides"), callback_data=MenuCB(action="guides"))
+    kb.button(text=_("🆘 Emergency"), callback_data=MenuCB(action="emergency"))
+    kb.button(text=_("🌐 Language"), callback_data=MenuCB(action="language"))
+    kb.adjust(2, 1)
+    return kb.as_markup()
+
+
+def welcome() -> View:
+    text = _(
+        "👋 Hello! I help people who have moved to Kazakhstan.\n\n"
+        "Here are short, sourced guides: IIN, bank accounts, stay rules, legal risks and what to do if you are "
+        "detained. Each guide says when it was last checked and where the facts come from.\n\n"
+        "In an emergency call <b>112</b> or press 🆘."
+    )
+    return text, main_menu()
+
+
+def categories(library: Library, lang: str) -> View:
+    kb = InlineKeyboardBuilder()
+    for category, _guides in library.catalogue.by_category(lang, library.default_language):
+        kb.button(text=_(CATEGORY_TITLES[category]), callback_data=CategoryCB(category=category))
+    kb.button(text=_("⬅️ Menu"), callback_data=MenuCB(action="home"))
+    kb.adjust(1)
+    if not len(library.catalogue):
+        return _("The guides are not available right now. Please try again later."), kb.as_markup()
+    return _("📚 Choose a topic:"), kb.as_markup()
+
+
+def category(library: Library, lang: str, category_id: str) -> View | None:
+    for cat, guides in library.catalogue.by_category(lang, library.default_language):
+        if cat == category_id:
+            kb = InlineKeyboardBuilder()
+            for guide in guides:
+                kb.button(text=guide.title, callback_data=GuideCB(slug=guide.slug))
+            kb.button(text=_("⬅️ Back"), callback_data=MenuCB(action="guides"))
+            kb.adjust(1)
+            return f"<b>{escape(_(CATEGORY_TITLES[cat]))}</b>", kb.as_markup()
+    return None
+
+
+def _format_date(value: object, lang: str) -> str:
+    return format_date(value, "long", locale=lang)  # type: ignore[arg-type]
+
+
+def guide_document(library: Library, guide: Guide, *, fallback: bool, lang: str, bot_username: str) -> str:
+    """The whole guide as one Telegram HTML document: title, notes, body, review date and sources."""
+    parts = [f"<b>{escape(guide.title)}</b>"]
+    if fallback:
+        parts.append(
+            "<i>"
+            + escape(
+                _("This guide is not yet translated into your language; here is the {language} version.").format(
+                    language=LANGUAGE_NAMES[guide.lang]
+                )
+            )
+            + "</i>"
+        )
+    if guide.legal:
+        parts.append(
+            "<i>" + escape(_("⚖️ This is information, not legal advice. For your case, ask a lawyer.")) + "</i>"
+        )
+    parts.append(library.body_html(guide, bot_username))
+    footer = [escape(_("🗓 Reviewed on {date}").format(date=_format_date(guide.reviewed, lang)))]
+    if guide.sources:
+        footer.append(escape(_("Sources:")))
+        for source in guide.sources:
+            when = f" ({_format_date(source.date, lang)})" if source.date else ""
+            footer.append(f'• <a href="{escape(source.url, quote=True)}">{escape(source.title)}</a>{escape(when)}')
+    parts.append("\n".join(footer))
+    return "\n\n".join(parts)
+
+
+def guide_pages(library: Library, guide: Guide, *, fallback: bool, lang: str, bot_username: str) -> list[str]:
+    return split_html(guide_document(library, guide, fallback=fallback, lang=lang, bot_username=bot_username))
+
+
+def guide_page(pages: list[str], guide: Guide, page: int) -> View:
+    page = max(0, min(page, len(pages) - 1))
+    kb = InlineKeyboardBuilder()
+    nav: list[InlineKeyboardButton] = []
+    if len(pages) > 1:
+        if page > 0:
+            nav.append(InlineKeyboardButton(text="◀️", callback_data=GuideCB(slug=guide.slug, page=page - 1).pack()))
+        nav.append(InlineKeyboardButton(text=f"{page + 1}/{len(pages)}", callback_data=MenuCB(action="noop").pack()))
+        if page < len(pages) - 1:
+            nav.append(InlineKeyboardButton(text="▶️", callback_data=GuideCB(slug=guide.slug, page=page + 1).pack()))
+        kb.row(*nav)
+    kb.row(
+        InlineKeyboardButton(text=_("⬅️ Back"), callback_data=CategoryCB(category=guide.category).pack()),
+        InlineKeyboardButton(text=_("🏠 Menu"), callback_data=MenuCB(action="home").pack()),
+    )
+    return pages[page], kb.as_markup()
+
+
+def emergency_text(library: Library, lang: str, bot_username: str) -> str:
+    """Emergency numbers in one short message, from the `emergency` guide, or built-in numbers if it is missing."""
+    found = library.find("emergency", lang)
+    if found:
+        pages = guide_pages(library, found[0], fallback=found[1], lang=lang, bot_username=bot_username)
+        if len(pages) == 1:
+            return pages[0]
+    return _(
+        "🆘 <b>Emergency numbers in Kazakhstan</b> (free from any phone)\n\n"
+        "• <b>112</b> — single emergency number\n"
+        "• <b>101</b> — fire service\n"
+        "• <b>102</b> — police\n"
+        "• <b>103</b> — ambulance\n"
+        "• <b>104</b> — gas emergency\n"
+        "• <b>1414</b> — government contact centre"
+    )
+
+
+def not_found() -> str:
+    return _("I could not find that guide. Here is the list of topics.")

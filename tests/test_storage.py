@@ -1,0 +1,50 @@
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Database, StorageError, UserRepository
+from bot.storage.migrations import MIGRATIONS
+
+
+async def test_wal_mode_and_migrations(tmp_path: Path) -> None:
+    db = Database(tmp_path / "nested" / "bot.db")  # the folder is created
+    await db.open()
+    row = await db.fetchone("PRAGMA journal_mode")
+    assert row is not None and row[0] == "wal"
+    assert await db.schema_version() == len(MIGRATIONS)
+    await db.close()
+    # Re-opening applies nothing twice.
+    db = Database(tmp_path / "nested" / "bot.db")
+    await db.open()
+    assert await db.schema_version() == len(MIGRATIONS)
+    await db.close()
+
+
+async def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = Database(tmp_path / "bot.db")
+    await db.open()
+    await db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 5}")
+    await db.close()
+    with pytest.raises(StorageError, match="newer than this code"):
+        await Database(tmp_path / "bot.db").open()
+
+
+async def test_unopenable_database_is_a_storage_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(StorageError):
+        await Database(tmp_path / "file" / "bot.db").open()
+
+
+async def test_users_store_only_language_and_days(tmp_path: Path) -> None:
+    db = Database(tmp_path / "bot.db")
+    await db.open()
+    users = UserRepository(db)
+    first = await users.touch(1, date(2026, 11, 1))
+    assert (first.language, first.first_seen, first.last_seen) == (None, "2026-11-01", "2026-11-01")
+    await users.set_language(1, "kk", date(2026, 11, 2))
+    again = await users.touch(1, date(2026, 11, 3))
+    assert (again.language, again.first_seen, again.last_seen) == ("kk", "2026-11-01", "2026-11-03")
+    columns = [r[1] for r in await db.fetchall("PRAGMA table_info(users)")]
+    assert columns == ["user_id", "language", "first_seen", "last_seen"]
+    await db.close()
