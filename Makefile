@@ -23,6 +23,7 @@ run: $(STAMP)  ## run the bot for real (needs BOT_TOKEN)
 	$(PY) -m bot run
 
 test: $(STAMP) lint  ## every test and check
+	$(PY) -m bot content check
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -23,7 +23,29 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="Telegram language_code of the demo user (ru, kk, en, …): preselects the language",
     )
+    content = sub.add_parser("content", help="tools for the guides in CONTENT_DIR")
+    content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
+    check = content_sub.add_parser("check", help="validate every guide; exit 1 if there are errors")
+    check.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
     return parser
+
+
+def content_check(settings: Settings, as_json: bool) -> int:
+    from datetime import datetime
+
+    from bot.content_check import check_content, print_report
+    from bot.guides import LEGAL_DISCLAIMER
+    from bot.i18n import Translations
+
+    i18n = Translations()
+
+    def disclaimer(lang: str) -> str:
+        text = i18n.gettext(LEGAL_DISCLAIMER, locale=lang)
+        return "" if lang != "en" and text == LEGAL_DISCLAIMER else text
+
+    today = datetime.now(settings.tz).date()
+    report = check_content(settings.content_dir, today=today, disclaimer=disclaimer)
+    return print_report(report, as_json=as_json, out=sys.stdout)
 
 
 def _settings() -> Settings:
@@ -35,6 +57,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     try:
         settings = _settings()
+        if command == "content" and args.content_command == "check":
+            return content_check(settings, args.json)
         if command == "demo":
             from bot.demo import main as demo_main
             from bot.logs import setup_logging

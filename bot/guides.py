@@ -26,6 +26,8 @@ CATEGORY_TITLES: dict[str, str] = {
     "stay": N_("🏠 Stay, registration, housing"),
     "life": N_("💼 Work, health, daily life"),
 }
+# Shown above every legal guide; the validator checks each language has it.
+LEGAL_DISCLAIMER = N_("⚖️ This is information, not legal advice. For your case, ask a lawyer.")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 TITLE_MAX = 60
@@ -49,6 +51,22 @@ MESSAGES: dict[str, str] = {
     "bad_language": N_("the folder must be one of ru, kk, en: {detail}"),
     "bad_url": N_("source URL must be an absolute https:// address: {detail}"),
     "empty_body": N_("the guide has no text after the front matter"),
+    # Checks of the content validator (bot/content_check.py).
+    "missing_translation": N_("guide '{slug}' has no {language} version"),
+    "table": N_("tables do not display in Telegram; use a list instead"),
+    "raw_html": N_("raw HTML is not allowed: {detail}"),
+    "image": N_("images are not shown in guides: {detail}"),
+    "heading_h1": N_("use '##' for headings; the title comes from the front matter"),
+    "insecure_link": N_("links must use https://: {detail}"),
+    "bad_link": N_("this link cannot be opened from Telegram: {detail}"),
+    "deep_nesting": N_("lists may be nested one level deep at most"),
+    "unknown_guide": N_("link to a guide that does not exist: guide:{detail}"),
+    "render": N_("the guide cannot be sent to Telegram: {detail}"),
+    "reviewed_future": N_("'reviewed' is in the future: {detail}"),
+    "stale": N_("last reviewed {days} days ago; check it against its sources (limit: {limit} days)"),
+    "legal_no_source": N_("a legal guide needs at least one source"),
+    "emergency_too_long": N_("the emergency guide must fit in one message ({parts} parts now)"),
+    "no_disclaimer": N_("the 'information, not legal advice' line is missing in {language}"),
 }
 
 

@@ -11,6 +11,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from itertools import accumulate
 
 from markdown_it import MarkdownIt
@@ -670,3 +671,51 @@ def guide_links(md: str) -> list[tuple[int, str]]:
             if _scheme_kind(href) == "guide" and len(href) > len(GUIDE_SCHEME):
                 found.append((finder.find_url(href), href[len(GUIDE_SCHEME) :]))
     return found
+
+
+# Tags Telegram's HTML parse mode accepts.
+TELEGRAM_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler",
+     "span", "tg-emoji"}
+)  # fmt: skip
+
+
+class _MessageChecker(HTMLParser):
+    """Counts entities and checks nesting the way Telegram's HTML parser would reject a message."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.entities = 0
+        self.error: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in TELEGRAM_TAGS:
+            self.error = self.error or f'can\'t parse entities: unsupported start tag "{tag}"'
+        self.stack.append(tag)
+        self.entities += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.error = self.error or f'can\'t parse entities: unexpected end tag "{tag}"'
+        else:
+            self.stack.pop()
+
+
+def message_problem(html: str) -> str | None:
+    """Why Telegram would refuse this text as one HTML message, or None if it would accept it."""
+    checker = _MessageChecker()
+    checker.feed(html)
+    checker.close()
+    if checker.error:
+        return checker.error
+    if checker.stack:
+        return f'can\'t parse entities: unclosed tag "{checker.stack[-1]}"'
+    visible = html_to_text(html)
+    if not visible.strip():
+        return "message text is empty"
+    if utf16_len(visible) > MESSAGE_MAX_UTF16:
+        return "message is too long"
+    if checker.entities >= MESSAGE_MAX_ENTITIES:
+        return "too many entities"
+    return None

@@ -11,7 +11,6 @@ import itertools
 import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
 
 from aiogram import Bot
@@ -28,49 +27,14 @@ from aiogram.methods import (
 from aiogram.methods.base import TelegramType
 from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
 
-from bot.limits import MESSAGE_MAX_ENTITIES, MESSAGE_MAX_UTF16
-from bot.render import html_to_text, utf16_len
-
-ALLOWED_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                          "blockquote", "tg-spoiler", "span", "tg-emoji"})  # fmt: skip
-
-
-class _EntityCounter(HTMLParser):
-    """Counts entities and checks nesting the way Telegram's HTML parser would reject it."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[str] = []
-        self.entities = 0
-        self.error: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in ALLOWED_TAGS:
-            self.error = f'Unsupported start tag "{tag}"'
-        self.stack.append(tag)
-        self.entities += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if not self.stack or self.stack[-1] != tag:
-            self.error = f'Unexpected end tag "{tag}"'
-        else:
-            self.stack.pop()
+from bot.render import html_to_text, message_problem
 
 
 def check_html(text: str) -> None:
-    """Raise TelegramBadRequest for what Telegram would refuse: bad markup, too long, empty."""
-    parser = _EntityCounter()
-    parser.feed(text)
-    parser.close()
-    if parser.error or parser.stack:
-        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), f"Bad Request: can't parse entities: {parser.error}")
-    visible = html_to_text(text)
-    if not visible.strip():
-        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: message text is empty")
-    if utf16_len(visible) > MESSAGE_MAX_UTF16:
-        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: message is too long")
-    if parser.entities >= MESSAGE_MAX_ENTITIES:
-        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), "Bad Request: too many entities")
+    """Raise TelegramBadRequest for what Telegram would refuse: bad markup, too long, too many entities, empty."""
+    problem = message_problem(text)
+    if problem:
+        raise TelegramBadRequest(SendMessage(chat_id=0, text=""), f"Bad Request: {problem}")
 
 
 @dataclass

@@ -14,7 +14,7 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
 
 from bot.config import LANGUAGES
-from bot.guides import CATEGORY_TITLES, Guide
+from bot.guides import CATEGORY_TITLES, LEGAL_DISCLAIMER, Guide
 from bot.i18n import LANGUAGE_NAMES
 from bot.library import Library
 from bot.render import split_html
@@ -94,9 +94,7 @@ def guide_document(library: Library, guide: Guide, *, fallback: bool, lang: str,
             + "</i>"
         )
     if guide.legal:
-        parts.append(
-            "<i>" + escape(_("⚖️ This is information, not legal advice. For your case, ask a lawyer.")) + "</i>"
-        )
+        parts.append(f"<i>{escape(_(LEGAL_DISCLAIMER))}</i>")
     parts.append(library.body_html(guide, bot_username))
     footer = [escape(_("🗓 Reviewed on {date}").format(date=_format_date(guide.reviewed, lang)))]
     if guide.sources:
