@@ -16,7 +16,8 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from bot.config import LANGUAGES, Settings
 from bot.i18n import Translations
 from bot.library import Library
-from bot.storage import Database, UserRepository
+from bot.storage import ChatRepository, Database, UnansweredRepository, UserRepository, VolunteerRepository
+from bot.storage.moderation import ModerationRepository
 from bot.translatable import N_
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Main menu")),
     ("guides", N_("All guides by topic")),
     ("emergency", N_("Emergency numbers and help contacts")),
+    ("search", N_("Find a guide by your question")),
     ("language", N_("Change the language")),
+    ("appeal", N_("Appeal a ban or mute in a chat")),
 )
 
 
@@ -35,6 +38,10 @@ class Services:
     settings: Settings
     db: Database
     users: UserRepository
+    chats: ChatRepository
+    unanswered: UnansweredRepository
+    volunteers: VolunteerRepository
+    moderation: ModerationRepository
     library: Library
     i18n: Translations
 
@@ -46,28 +53,76 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         db=db,
         users=UserRepository(db),
+        chats=ChatRepository(db),
+        unanswered=UnansweredRepository(db),
+        volunteers=VolunteerRepository(db, settings.bot_owners),
+        moderation=ModerationRepository(db),
         library=library,
         i18n=Translations(default_locale=settings.default_language),
     )
 
 
 def build_dispatcher(services: Services) -> Dispatcher:
-    from handlers import emergency, errors, fallback, guides, start
+    from handlers import (
+        appeals,
+        chat_events,
+        chat_settings,
+        emergency,
+        errors,
+        fallback,
+        groups,
+        guides,
+        inline,
+        moderation,
+        modlog,
+        networks,
+        reports,
+        search,
+        start,
+        volunteers,
+    )
+    from handlers.admins import AdminCache
+    from handlers.enforcement import Enforcer
+    from handlers.groups import Cooldowns
     from handlers.middlewares import UserLanguageMiddleware
+    from handlers.reports import ReportLimiter
+    from handlers.usernames import Usernames, UsernamesMiddleware
 
+    usernames = Usernames()
     dp = Dispatcher(
         settings=services.settings,
         db=services.db,
         users=services.users,
+        chats=services.chats,
+        unanswered=services.unanswered,
+        volunteers=services.volunteers,
+        moderation=services.moderation,
         library=services.library,
+        cooldowns=Cooldowns(),
+        admins=AdminCache(),
+        enforcer=Enforcer(services.moderation, services.chats, services.i18n, services.settings.default_language),
+        usernames=usernames,
+        limiter=ReportLimiter(),
     )
+    dp.message.outer_middleware(UsernamesMiddleware(usernames))
     UserLanguageMiddleware(services.i18n, services.users, services.settings.tz).setup(dp)
     # Order matters: emergency first (it must answer whatever else is broken), the catch-all fallback last.
     dp.include_routers(
         errors.create_router(),
+        chat_events.create_router(),
         emergency.create_router(),
         start.create_router(),
         guides.create_router(),
+        inline.create_router(),
+        volunteers.create_router(),
+        appeals.create_router(),
+        moderation.create_router(),
+        networks.create_router(),
+        reports.create_router(),
+        chat_settings.create_router(),
+        modlog.create_router(),
+        groups.create_router(),
+        search.create_router(),
         fallback.create_router(),
     )
     return dp

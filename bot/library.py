@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bot.guides import Catalogue, Guide, LoadResult, load_catalogue
 from bot.render import markdown_to_html
+from bot.search import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ class Library:
         self.content_dir = content_dir
         self.default_language = default_language
         self.result = LoadResult(Catalogue(), [])
+        self.index = SearchIndex.build([])
 
     def load(self) -> LoadResult:
         result = load_catalogue(self.content_dir)
@@ -34,7 +36,9 @@ class Library:
         return result
 
     def replace(self, result: LoadResult) -> None:
-        self.result = result
+        # Build the new index before swapping, so readers never see a catalogue without its index.
+        index = SearchIndex.from_catalogue(result.catalogue)
+        self.result, self.index = result, index
         self._body_html.cache_clear()
 
     @property

@@ -20,12 +20,14 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
     EditMessageText,
+    GetChatAdministrators,
+    GetChatMember,
     GetMe,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, InlineKeyboardMarkup, Message, User
+from aiogram.types import Chat, ChatMemberMember, InlineKeyboardMarkup, Message, User
 
 from bot.render import html_to_text, message_problem
 
@@ -71,7 +73,9 @@ Handler = Callable[[TelegramMethod[Any]], Any]
 @dataclass
 class StandInSession(BaseSession):
     bot_user: User = field(
-        default_factory=lambda: User(id=1000, is_bot=True, first_name="Relocation Help", username="relocation_demo_bot")
+        default_factory=lambda: User(
+            id=123456, is_bot=True, first_name="Relocation Help", username="relocation_demo_bot"
+        )
     )
 
     def __post_init__(self) -> None:
@@ -112,6 +116,8 @@ class StandInSession(BaseSession):
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
     ) -> TelegramType:
         self.requests.append(method)
+        if self.bot_user.id != bot.id:  # the bot's id is the number before the colon in its token
+            self.bot_user = self.bot_user.model_copy(update={"id": bot.id})
         custom = self.handlers.get(type(method))
         if custom is not None:
             return custom(method)
@@ -129,7 +135,13 @@ class StandInSession(BaseSession):
             msg = self.messages.pop((int(method.chat_id), method.message_id), None)
             self.events.append(Event("delete", message=msg))
             return True  # type: ignore[return-value]
-        # setMyCommands, deleteWebhook and other calls that only answer True.
+        if isinstance(method, GetChatAdministrators):
+            return []  # type: ignore[return-value]  # the demo chat has no admins
+        if isinstance(method, GetChatMember):
+            user = self.bot_user if method.user_id == self.bot_user.id else User(id=method.user_id, is_bot=False,
+                                                                                    first_name="User")  # fmt: skip
+            return ChatMemberMember(user=user)  # type: ignore[return-value]
+        # setMyCommands, deleteWebhook, answerInlineQuery and other calls that only answer True.
         return True  # type: ignore[return-value]
 
     def _message(self, msg: ChatMessage) -> Message:

@@ -33,7 +33,11 @@ class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # Chat id → admin member objects as the Bot API returns them (the bot itself is added automatically).
+        self.chat_admins: dict[int, list[dict[str, Any]]] = {}
         self.updates: list[dict[str, Any]] = []
+        # Telegram's bot id is the number before the colon of the token; aiogram relies on that.
+        self.bot_user = {**BOT_USER, "id": int(self.token.split(":")[0])}
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(100)
         self._changed = asyncio.Condition()
@@ -61,12 +65,18 @@ class FakeBotAPI:
             self.updates.append({"update_id": next(self._update_ids), **update})
             self._changed.notify_all()
 
-    async def push_text(self, user: dict[str, Any], text: str) -> None:
+    async def push_text(
+        self, user: dict[str, Any], text: str, *, chat: dict[str, Any] | None = None,
+        reply_to: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
         entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}] if text[:1] == "/" else []
-        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user,
                    "text": text, "entities": entities}  # fmt: skip
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
         await self.push({"message": message})
+        return message
 
     async def press(self, user: dict[str, Any], message: dict[str, Any], button_text: str) -> None:
         """Press an inline button (by its text, or part of it) on a message the bot sent or edited."""
@@ -133,10 +143,27 @@ class FakeBotAPI:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._changed.wait(), remaining)
 
+    @staticmethod
+    def admin(user: dict[str, Any], **rights: bool) -> dict[str, Any]:
+        base = {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False,
+                "can_manage_chat": True, "can_delete_messages": True, "can_manage_video_chats": False,
+                "can_restrict_members": True, "can_promote_members": False, "can_change_info": False,
+                "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
+                "can_delete_stories": False, "can_send_welcome_messages": False}  # fmt: skip
+        return base | rights
+
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         name = method.lower()
         if name == "getme":
-            return BOT_USER
+            return self.bot_user
+        if name == "getchatadministrators":
+            return [*self.chat_admins.get(int(params["chat_id"]), []), self.admin(self.bot_user)]
+        if name == "getchatmember":
+            user_id = int(params["user_id"])
+            for member in [*self.chat_admins.get(int(params["chat_id"]), []), self.admin(self.bot_user)]:
+                if member["user"]["id"] == user_id:
+                    return member
+            return {"status": "member", "user": {"id": user_id, "is_bot": False, "first_name": "Member"}}
         if name in ("sendmessage", "editmessagetext"):
             chat_id = int(params["chat_id"])
             message_id = int(params["message_id"]) if name == "editmessagetext" else next(self._message_ids)
@@ -144,7 +171,7 @@ class FakeBotAPI:
                 "message_id": message_id,
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
-                "from": BOT_USER,
+                "from": self.bot_user,
                 "text": params.get("text", ""),
             }
             if "reply_markup" in params:

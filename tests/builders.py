@@ -28,19 +28,30 @@ class Person:
             return Chat(id=self.user_id, type="private", first_name=self.first_name)
         return Chat(id=self.chat_id, type=self.chat_type, title="Relocation chat")
 
-    def message_update(self, update_id: int, text: str, session: StandInSession) -> Update:
+    def message(self, text: str, session: StandInSession, *, reply_to: Message | None = None,
+                as_group: bool = False, **extra: object) -> Message:  # fmt: skip
         entities = None
         if text.startswith("/"):
             entities = [MessageEntity(type="bot_command", offset=0, length=len(text.split()[0]))]
-        message = Message(
+        sender = {}
+        if as_group:  # an anonymous admin: Telegram sends GroupAnonymousBot with sender_chat = the group
+            sender = {
+                "from_user": User(id=1087968824, is_bot=True, first_name="Group", username="GroupAnonymousBot"),
+                "sender_chat": self.chat,
+            }
+        return Message(
             message_id=session.next_message_id(),
             date=int(time.time()),
             chat=self.chat,
-            from_user=self.user,
+            **({"from_user": self.user} | sender),
             text=text,
             entities=entities,
+            reply_to_message=reply_to,
+            **extra,
         )
-        return Update(update_id=update_id, message=message)
+
+    def message_update(self, update_id: int, text: str, session: StandInSession, **kwargs: object) -> Update:
+        return Update(update_id=update_id, message=self.message(text, session, **kwargs))  # type: ignore[arg-type]
 
     def callback_update(self, update_id: int, msg: ChatMessage, data: str, session: StandInSession) -> Update:
         query = CallbackQuery(

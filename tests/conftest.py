@@ -92,8 +92,9 @@ class Harness:
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
 
-    async def send(self, person: Person, text: str) -> None:
-        await self.dp.feed_update(self.bot, person.message_update(next(self._ids), text, self.session))  # type: ignore[attr-defined]
+    async def send(self, person: Person, text: str, **kwargs: object) -> None:
+        update = person.message_update(next(self._ids), text, self.session, **kwargs)
+        await self.dp.feed_update(self.bot, update)  # type: ignore[attr-defined]
 
     async def press(self, person: Person, button_text: str) -> None:
         """Press the button with this text (or containing it) on the latest bot message that has it."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
+from aiogram.types import Contact
 
 from bot.app import register_commands
 from tests.builders import Person
@@ -172,10 +173,11 @@ async def test_guides_in_a_group_point_to_private_chat(harness: Harness) -> None
     assert url == "https://t.me/relocation_demo_bot?start=guides"
 
 
-async def test_unknown_text_in_private_explains(harness: Harness) -> None:
+async def test_message_without_text_in_private_explains(harness: Harness) -> None:
     person = Person(language_code="en")
     await choose(harness, person, "English")
-    await harness.send(person, "hello?")
+    contact = Contact(phone_number="+77010000000", first_name="Someone")
+    await harness.send(person, "", contact=contact)
     assert "/guides" in harness.last() and "/emergency" in harness.last()
 
 

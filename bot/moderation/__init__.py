@@ -1,0 +1,1 @@
+"""Moderation rules as plain functions and data: durations, targets, warning policy."""

@@ -1,0 +1,100 @@
+"""Questions in the private chat: any text that is not a command, and /search <question>."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import Message
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.config import Settings
+from bot.library import Library
+from bot.search.question import normalize_query
+from bot.storage import StorageError, UnansweredRepository
+from handlers.callbacks import GuideCB, MenuCB
+from handlers.guides import send_guide
+
+log = logging.getLogger(__name__)
+
+# Longer "questions" are pasted documents or forwarded posts, not something to look up.
+QUESTION_MAX_CHARS = 1000
+
+
+async def record_unanswered(unanswered: UnansweredRepository, text: str, settings: Settings) -> None:
+    try:
+        await unanswered.record(normalize_query(text), datetime.now(settings.tz).date())
+    except StorageError:
+        log.warning("could not count an unanswered question: storage unavailable")
+
+
+async def answer_question(
+    message: Message,
+    text: str,
+    *,
+    bot: Bot,
+    library: Library,
+    unanswered: UnansweredRepository,
+    settings: Settings,
+    lang: str,
+) -> None:
+    text = text[:QUESTION_MAX_CHARS]
+    hits = library.index.search(text)
+    if hits and library.index.is_confident(hits):
+        await send_guide(message, bot, library, hits[0].slug, lang)
+        return
+    await record_unanswered(unanswered, text, settings)
+    kb = InlineKeyboardBuilder()
+    for hit in hits:
+        found = library.find(hit.slug, lang)
+        if found:
+            kb.button(text=found[0].title, callback_data=GuideCB(slug=hit.slug))
+    if hits:
+        kb.button(text=_("📚 All topics"), callback_data=MenuCB(action="guides"))
+        kb.adjust(1)
+        await message.answer(_("These guides may help:"), reply_markup=kb.as_markup())
+        return
+    kb.button(text=_("📚 All topics"), callback_data=MenuCB(action="guides"))
+    await message.answer(
+        _(
+            "I could not find a guide for that. Try other words, or pick a topic. "
+            "Volunteers see which questions have no guide yet."
+        ),
+        reply_markup=kb.as_markup(),
+    )
+
+
+async def search_command(
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    library: Library,
+    unanswered: UnansweredRepository,
+    settings: Settings,
+    lang: str,
+) -> None:
+    if not (command.args or "").strip():
+        await message.answer(_("Write your question after the command, for example: /search how to get an IIN"))
+        return
+    await answer_question(
+        message, command.args or "", bot=bot, library=library, unanswered=unanswered, settings=settings, lang=lang
+    )
+
+
+async def private_question(
+    message: Message, bot: Bot, library: Library, unanswered: UnansweredRepository, settings: Settings, lang: str
+) -> None:
+    await answer_question(
+        message, message.text or "", bot=bot, library=library, unanswered=unanswered, settings=settings, lang=lang
+    )
+
+
+def create_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == "private")
+    router.message.register(search_command, Command("search"))
+    router.message.register(private_question, F.text, ~F.text.startswith("/"))
+    return router
