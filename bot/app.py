@@ -16,6 +16,7 @@ from aiogram.types import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from bot.config import LANGUAGES, Settings
 from bot.i18n import Translations
 from bot.library import Library
+from bot.sending import SendLimitMiddleware
 from bot.storage import ChatRepository, Database, UnansweredRepository, UserRepository, VolunteerRepository
 from bot.storage.moderation import ModerationRepository
 from bot.translatable import N_
@@ -131,6 +132,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
 def build_bot(settings: Settings, session: BaseSession | None = None, token: str | None = None) -> Bot:
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.bot_api_url))
+        session.middleware(SendLimitMiddleware())
     return Bot(
         token=token or settings.require_token(),
         session=session,

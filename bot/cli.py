@@ -27,7 +27,28 @@ def build_parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", metavar="ACTION", required=True)
     check = content_sub.add_parser("check", help="validate every guide; exit 1 if there are errors")
     check.add_argument("--json", action="store_true", help="print one JSON object instead of lines")
+    search = sub.add_parser(
+        "search", help="rank the guides for a question, or score questions from stdin as JSON lines"
+    )
+    search.add_argument("question", nargs="*", help="the question; without one, read one question per line")
+    sub.add_parser("spamcheck", help="judge JSON lines {text, new_member} from stdin with a new chat's defaults")
     return parser
+
+
+def search_command(settings: Settings, words: list[str]) -> int:
+    from bot.guides import load_catalogue
+    from bot.search import SearchIndex
+    from bot.search.cli import run_search_cli
+
+    catalogue = load_catalogue(settings.content_dir).catalogue
+    index = SearchIndex.from_catalogue(catalogue)
+    titles = {}
+    for slug in catalogue.slugs():
+        found = catalogue.get(slug, settings.default_language, settings.default_language)
+        if found:
+            titles[slug] = found[0].title
+    question = " ".join(words) if words else None
+    return run_search_cli(index, titles, question, sys.stdin, sys.stdout)
 
 
 def content_check(settings: Settings, as_json: bool) -> int:
@@ -59,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings()
         if command == "content" and args.content_command == "check":
             return content_check(settings, args.json)
+        if command == "search":
+            return search_command(settings, args.question)
+        if command == "spamcheck":
+            from bot.protection.spamcheck import main as spamcheck_main
+
+            return spamcheck_main()
         if command == "demo":
             from bot.demo import main as demo_main
             from bot.logs import setup_logging
