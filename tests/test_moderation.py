@@ -156,6 +156,18 @@ async def test_telegram_refusal_is_reported_not_crashed(harness: Harness, chats:
     assert (await harness.services.moderation.latest(GROUP))[0].status == "failed"
 
 
+@pytest.mark.parametrize(
+    "description",
+    ["Bad Request: not enough rights to restrict/unrestrict chat member", "Bad Request: USER_NOT_PARTICIPANT"],
+)
+async def test_rights_and_left_user_errors_on_mute(harness: Harness, chats: Chats, description: str) -> None:
+    target = await troll_message(harness)
+    harness.session.on(RestrictChatMember, lambda m: (_ for _ in ()).throw(TelegramBadRequest(m, description)))
+    await harness.send(ADMIN, "/mute 1h", reply_to=target)
+    assert harness.last() == f"❌ Telegram refused: {description}"
+    assert (await harness.services.moderation.latest(GROUP))[0].status == "failed"
+
+
 async def test_message_too_old_to_delete(harness: Harness, chats: Chats) -> None:
     target = await troll_message(harness)
     harness.session.on(
