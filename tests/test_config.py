@@ -103,3 +103,18 @@ def test_cli_help(tmp_path: Path) -> None:
     result = run_cli("--help", env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}, cwd=tmp_path)
     assert result.returncode == 0
     assert "demo" in result.stdout and "run" in result.stdout
+
+
+def test_cli_unusable_database_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "BOT_TOKEN": TOKEN,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'file' / 'bot.db'}",
+        "CONTENT_DIR": str(REPO / "content"),
+    }
+    result = run_cli("run", env=env, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith("database error: cannot open database")
+    assert "Traceback" not in result.stderr

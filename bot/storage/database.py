@@ -48,6 +48,9 @@ class Database:
         except (OSError, sqlite3.Error) as exc:
             await self.close()
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
+        except StorageError:
+            await self.close()  # e.g. a schema newer than this code: never leave the connection thread running
+            raise
 
     async def close(self) -> None:
         if self._conn is not None:
