@@ -11,12 +11,19 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
+import signal
+import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
+REPO = Path(__file__).resolve().parent.parent
 BOT_USER = {"id": 5000, "is_bot": True, "first_name": "Relocation Help", "username": "relocation_test_bot"}
 
 
@@ -178,3 +185,39 @@ class FakeBotAPI:
                 message["reply_markup"] = params["reply_markup"]
             return message
         return True
+
+
+@dataclass
+class BotProcess:
+    """The result of running the real bot: its exit status and what it logged."""
+
+    returncode: int | None = None
+    stderr: str = ""
+
+
+@asynccontextmanager
+async def running_bot(api: FakeBotAPI, workdir: Path, **env: str) -> AsyncIterator[BotProcess]:
+    """Run `python -m bot run` against the loopback API; stop it with SIGINT as an operator would."""
+    full_env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "BOT_TOKEN": api.token,
+        "BOT_API_URL": api.url,
+        "DATABASE_URL": f"sqlite:///{workdir / 'e2e.db'}",
+        "CONTENT_DIR": str(REPO / "content"),
+        **env,
+    }
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=workdir, env=full_env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    result = BotProcess()
+    try:
+        yield result
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+            result.stderr = stderr.decode()
+        finally:
+            result.returncode = proc.returncode
+            await api.stop()

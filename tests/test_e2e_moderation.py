@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from pathlib import Path
 
-from tests.botapi import FakeBotAPI
+from tests.botapi import FakeBotAPI, running_bot
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAE-e2e-token-abcdefghijklmnopqrstu"
@@ -21,15 +17,8 @@ MEMBER = {"id": 503, "is_bot": False, "first_name": "Dana"}
 async def test_ban_and_mute_by_reply_over_http(tmp_path: Path) -> None:
     api = FakeBotAPI(TOKEN)
     api.chat_admins[GROUP["id"]] = [api.admin(ADMIN)]
-    url = await api.start()
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "BOT_TOKEN": TOKEN, "BOT_API_URL": url,
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}", "CONTENT_DIR": str(REPO / "content"),
-           "DEFAULT_LANGUAGE": "en"}  # fmt: skip
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    await api.start()
+    async with running_bot(api, tmp_path, DEFAULT_LANGUAGE="en") as bot:
         i, _ = await api.wait_for("getUpdates")
         allowed = api.calls[i].params.get("allowed_updates")
         assert "chat_member" in allowed and "callback_query" in allowed
@@ -51,11 +40,5 @@ async def test_ban_and_mute_by_reply_over_http(tmp_path: Path) -> None:
         assert mute.params["permissions"]["can_send_messages"] is False
         i, confirm = await api.wait_for("sendMessage", after=i)
         assert confirm.params["text"] == "🔇 Dana is muted. For 30m."
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, stderr = await asyncio.wait_for(proc.communicate(), 20)
-        finally:
-            await api.stop()
-    assert proc.returncode == 0, stderr.decode()
-    assert "idiots" not in stderr.decode()  # message text never reaches the logs
+    assert bot.returncode == 0, bot.stderr
+    assert "idiots" not in bot.stderr  # message text never reaches the logs

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
-import sys
 from pathlib import Path
 
-from tests.botapi import Call, FakeBotAPI
+from tests.botapi import Call, FakeBotAPI, running_bot
 
 REPO = Path(__file__).resolve().parent.parent
 TOKEN = "123456789:AAE-e2e-token-abcdefghijklmnopqrstu"
@@ -22,20 +18,8 @@ def message_of(call: Call) -> dict:  # type: ignore[type-arg]
 
 async def test_start_language_guide_deep_link_emergency_over_http(tmp_path: Path) -> None:
     api = FakeBotAPI(TOKEN)
-    url = await api.start()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "BOT_TOKEN": TOKEN,
-        "BOT_API_URL": url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.db'}",
-        "CONTENT_DIR": str(REPO / "content"),
-        "LOG_FORMAT": "json",
-    }
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    try:
+    await api.start()
+    async with running_bot(api, tmp_path, LOG_FORMAT="json") as bot:
         # Start-up: the bot drops any webhook, registers its commands per language, then long-polls.
         await api.wait_for("deleteWebhook")
         await api.wait_for("getUpdates")
@@ -68,12 +52,6 @@ async def test_start_language_guide_deep_link_emergency_over_http(tmp_path: Path
         await api.push_text(USER, "/emergency")
         i, sent = await api.wait_for("sendMessage", after=i + 1)
         assert "112" in sent.params["text"]
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            _, stderr = await asyncio.wait_for(proc.communicate(), 20)
-        finally:
-            await api.stop()
-    assert proc.returncode == 0, stderr.decode()
-    assert TOKEN not in stderr.decode()
-    assert "Dana" not in stderr.decode()  # no user data in logs
+    assert bot.returncode == 0, bot.stderr
+    assert TOKEN not in bot.stderr
+    assert "Dana" not in bot.stderr  # no user data in logs

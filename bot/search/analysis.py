@@ -40,6 +40,9 @@ MIN_NUMBER_LEN = 2  # "2 дня", "5 карт": single digits say nothing about 
 
 _RUSSIAN = snowballstemmer.stemmer("russian")
 _ENGLISH = snowballstemmer.stemmer("english")
+for _stemmer in (_RUSSIAN, _ENGLISH):
+    if hasattr(_stemmer, "maxCacheSize"):  # PyStemmer: its own cache only slows down the lru caches below
+        _stemmer.maxCacheSize = 0
 _LETTERS = {**{k: v for k, v in zip("әғқңөұүһі", "агкноуухи", strict=True)}, "э": "е"}
 _FOLD = str.maketrans({**_LETTERS, "ь": "", "ъ": ""})
 # Stopwords are compared with the soft sign kept: "день" is a word, "-ден" a Kazakh ending written apart.
@@ -179,16 +182,34 @@ _PREFIX_PAIRS: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
 _CHUNKS_LIMIT = 500_000
 
 
-def _analyse_chunks(chunks: Iterable[str], lang: str) -> dict[str, tuple[str, ...]]:
+def _normalized(chunks: list[str]) -> list[str]:
+    """`normalize` of each chunk, for the words in it, done as one call.
+
+    Normalisation never joins or moves text across a line break, so the joined text splits back chunk by chunk
+    (a line break inside a chunk becomes a space: the same words).
+    """
+    joined = normalize("\n".join(chunk.replace("\n", " ") for chunk in chunks)).split("\n")
+    return joined if len(joined) == len(chunks) else [normalize(chunk) for chunk in chunks]
+
+
+def chunk_terms(chunks: Iterable[str], lang: str) -> dict[str, tuple[str, ...]]:
+    """Index terms of pieces of guide text, as a mapping that has every one of `chunks`.
+
+    A chunk is any text (a word with its punctuation, a keyword phrase, a title); its terms are
+    `doc_terms(chunk, lang)`. Chunks are analysed once and remembered for every index built in the process.
+    """
     cache = _TERMS.setdefault(lang, {})
     if len(cache) > _CHUNKS_LIMIT:
         cache.clear()
         _PREFIX_PAIRS.pop(lang, None)
     pairs_cache = _PREFIX_PAIRS.setdefault(lang, {})
-    for chunk in set(chunks).difference(cache):
+    missing = list((chunks if isinstance(chunks, set) else set(chunks)).difference(cache))
+    if not missing:
+        return cache
+    for chunk, text in zip(missing, _normalized(missing), strict=True):
         terms: list[str] = []
         pairs: list[tuple[str, str]] = []
-        for word in tokens(chunk):
+        for word in words(text):
             found = doc_term_of(word, lang)
             if found:
                 terms.append(found[0])
@@ -207,7 +228,7 @@ def field_counts(text: str, lang: str, chunks: set[str] | None = None) -> tuple[
     once (and remembered), and the counting runs in C: building the index of a large catalogue stays fast.
     """
     pieces = text.split()
-    cache = _analyse_chunks(pieces, lang)
+    cache = chunk_terms(pieces, lang)
     terms = list(chain.from_iterable(map(cache.__getitem__, pieces)))
     if chunks is not None:
         chunks.update(pieces)
@@ -217,16 +238,16 @@ def field_counts(text: str, lang: str, chunks: set[str] | None = None) -> tuple[
 def phrase_terms(text: str, lang: str) -> list[str]:
     """Terms of a short text from a guide (a title, a keyword phrase)."""
     pieces = text.split()
-    cache = _analyse_chunks(pieces, lang)
+    cache = chunk_terms(pieces, lang)
     return list(chain.from_iterable(map(cache.__getitem__, pieces)))
 
 
 def prefix_pairs(chunks: set[str], lang: str) -> set[tuple[str, str]]:
     """(prefix key, term) pairs of the pieces `field_counts` saw."""
-    _analyse_chunks(chunks, lang)
+    chunk_terms(chunks, lang)
     found = _PREFIX_PAIRS.get(lang, {})
     pairs: set[tuple[str, str]] = set()
-    for chunk in chunks:
+    for chunk in found.keys() & chunks:
         more = found.get(chunk)
         if more:
             pairs.update(more)

@@ -16,19 +16,19 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from bot.search import confidence as conf
 from bot.search.analysis import (
+    chunk_terms,
     doc_terms_of,
-    field_counts,
     fold,
     is_cyrillic,
     is_latin,
-    phrase_terms,
     prefix_pairs,
     query_forms,
     query_words,
@@ -43,6 +43,7 @@ from bot.search.synonyms import EXTRA_KEYWORDS, OFF_TOPIC, SYNONYMS
 if TYPE_CHECKING:
     from bot.guides import Catalogue
 
+_T = []
 FIELDS = ("title", "keywords", "summary", "body")
 FIELD_WEIGHT = {"title": 4.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
 # A guide that only mentions a word in passing (body) counts this much towards the word's document frequency.
@@ -140,43 +141,83 @@ class SearchIndex:
     @classmethod
     def build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
         docs = [_with_extra_keywords(doc) for doc in docs]
-        counted: list[list[Counter[str]]] = []  # per document, per field: term → count
-        lengths: list[list[int]] = []
+        # Each distinct chunk of text is analysed once per language (see `chunk_terms`): a word of the body with
+        # its punctuation, a whole title, summary or keyword phrase.
+        bodies = [doc.body.split() for doc in docs]
         chunks: dict[str, set[str]] = {}
-        for doc in docs:
-            fields = (doc.title, " , ".join(doc.keywords), doc.summary, doc.body)
+        for doc, body in zip(docs, bodies, strict=True):
             seen = chunks.setdefault(doc.lang, set())
-            pairs = [field_counts(text, doc.lang, seen) for text in fields]
-            counted.append([counts for counts, _ in pairs])
-            lengths.append([length for _, length in pairs])
+            seen.update(body, doc.keywords, (doc.title, doc.summary))
+        terms_of = {lang: chunk_terms(seen, lang).__getitem__ for lang, seen in chunks.items()}
+
+        counted: list[tuple[Counter[str], ...]] = []  # per document, per field: term → count
+        lengths: list[tuple[int, ...]] = []
+        title_terms: list[tuple[str, ...]] = []
+        keyword_terms: list[list[tuple[str, ...]]] = []  # per document, per keyword phrase
+        for doc, body in zip(docs, bodies, strict=True):
+            of = terms_of[doc.lang]
+            title = of(doc.title)
+            keywords = list(map(of, doc.keywords))
+            title_terms.append(title)
+            keyword_terms.append(keywords)
+            counts = (
+                Counter(title),
+                Counter(chain.from_iterable(keywords)),
+                Counter(of(doc.summary)),
+                Counter(chain.from_iterable(map(of, body))),
+            )
+            counted.append(counts)
+            lengths.append(tuple(sum(c.values()) for c in counts))
         average = [max(1.0, sum(row[f] for row in lengths) / max(1, len(docs))) for f in range(len(FIELDS))]
         weights = [FIELD_WEIGHT[name] for name in FIELDS]
         b = [FIELD_B[name] for name in FIELDS]
 
-        weighted: dict[str, dict[int, float]] = {}
-        strong: dict[str, set[int]] = {}  # terms of the title or keywords
-        titled: dict[str, set[int]] = {}  # terms of the title
+        postings: dict[str, dict[int, float]] = {}
+        get = postings.get
+        strong: set[str] = set()  # terms of a title or keywords
         named_by_slug: dict[str, set[str]] = {}  # terms of a guide's titles, keywords and summaries
         all_by_slug: dict[str, set[str]] = {}
         for index, fields in enumerate(counted):
             norms = [weights[f] / (1.0 - b[f] + b[f] * lengths[index][f] / average[f]) for f in range(len(fields))]
-            local = {term: count * norms[-1] for term, count in fields[-1].items()}  # the body, by far the largest
-            for f in range(len(fields) - 1):
-                for term, count in fields[f].items():
-                    local[term] = local.get(term, 0.0) + count * norms[f]
-            for term, tf in local.items():
-                bucket = weighted.get(term)
+            title, keywords, summary, body = fields
+            # Weighted term frequency: the body's, plus the other fields' (the same sums, in the same order, as
+            # adding the fields one by one to the body's).
+            norm = norms[3]
+            for term, count in body.items():
+                tf = count * norm
+                bucket = get(term)
                 if bucket is None:
-                    weighted[term] = {index: tf}
+                    postings[term] = {index: tf / (K1 + tf)}
                 else:
-                    bucket[index] = tf
-            for term in fields[0].keys() | fields[1].keys():
-                strong.setdefault(term, set()).add(index)
-            for term in fields[0]:
-                titled.setdefault(term, set()).add(index)
+                    bucket[index] = tf / (K1 + tf)
+            local: dict[str, float] = {}
+            for f in range(len(fields) - 1):
+                norm = norms[f]
+                for term, count in fields[f].items():
+                    tf = local.get(term)
+                    if tf is None:
+                        in_body = body.get(term)
+                        tf = 0.0 if in_body is None else in_body * norms[3]
+                    local[term] = tf + count * norm
+            for term, tf in local.items():
+                value = (
+                    tf / (K1 + tf)
+                    + (STRONG_BONUS if term in title or term in keywords else 0.0)
+                    + (TITLE_BONUS if term in title else 0.0)
+                )
+                bucket = get(term)
+                if bucket is None:
+                    postings[term] = {index: value}
+                else:
+                    bucket[index] = value
+            strong.update(title, keywords)
             slug = docs[index].slug
-            named_by_slug.setdefault(slug, set()).update(fields[0], fields[1], fields[2])
-            all_by_slug.setdefault(slug, set()).update(local)
+            named = named_by_slug.get(slug)
+            if named is None:
+                named_by_slug[slug] = named = set()
+                all_by_slug[slug] = set()
+            named.update(local)
+            all_by_slug[slug].update(body, local)
 
         df: Counter[str] = Counter()
         mentions: Counter[str] = Counter()
@@ -185,29 +226,31 @@ class SearchIndex:
             mentions.update(all_by_slug[slug] - named)
         for term, n in mentions.items():
             df[term] += BODY_DF * n
+        _T.append(('F', __import__('time').perf_counter()))
         n_slugs = len(named_by_slug) or 1
         # At least one whole guide: a word mentioned once in one body is not rarer than a title word.
         idf = {term: math.log(1.0 + (n_slugs - max(1.0, d) + 0.5) / (max(1.0, d) + 0.5)) for term, d in df.items()}
-        postings: dict[str, dict[int, float]] = {}
-        for term, per_doc in weighted.items():
-            named_in = strong.get(term, ())
-            title_in = titled.get(term, ())
-            postings[term] = {
-                d: tf / (K1 + tf) + (STRONG_BONUS if d in named_in else 0.0) + (TITLE_BONUS if d in title_in else 0.0)
-                for d, tf in per_doc.items()
-            }
-        stems_by_prefix: dict[str, list[str]] = {}
+        _T.append(('G', __import__('time').perf_counter()))
+        stems_by_prefix: dict[str, set[str]] = {}
         for lang, seen in chunks.items():
             for prefix, term in prefix_pairs(seen, lang):
-                stems_by_prefix.setdefault(prefix, []).append(term)
+                found = stems_by_prefix.get(prefix)
+                if found is None:
+                    stems_by_prefix[prefix] = {term}
+                else:
+                    found.add(term)
         prefixes = {
-            prefix: tuple(sorted(set(terms), key=lambda t: (-len(postings[t]), t))[:MAX_PREFIX_STEMS])
+            prefix: tuple(sorted(terms, key=lambda t: (-len(postings[t]), t))[:MAX_PREFIX_STEMS])
+            if len(terms) > 1
+            else tuple(terms)
             for prefix, terms in stems_by_prefix.items()
         }
-        phrases = _keyword_phrases(docs)
+        _T.append(('H', __import__('time').perf_counter()))
+        phrases = _keyword_phrases(keyword_terms)
         synonyms = _synonym_table(postings)
-        core = _core_terms(docs)
-        fuzzy = FuzzyIndex((t for t in postings if not t.isdigit()), long_edits=strong.keys())
+        core = _core_terms(title_terms, keyword_terms)
+        fuzzy = FuzzyIndex((t for t in postings if not t.isdigit()), long_edits=strong)
+        _T.append(('I', __import__('time').perf_counter()))
         return cls(docs, postings, {t: frozenset(d) for t, d in core.items()}, idf, synonyms, phrases, prefixes, fuzzy)
 
     @classmethod
@@ -441,33 +484,41 @@ def _with_extra_keywords(doc: SearchDoc) -> SearchDoc:
     return replace(doc, keywords=(*doc.keywords, *(k for k in extra if k not in doc.keywords)))
 
 
-def _core_terms(docs: Sequence[SearchDoc]) -> dict[str, set[int]]:
+def _core_terms(titles: Sequence[tuple[str, ...]], keywords: Sequence[list[tuple[str, ...]]]) -> dict[str, set[int]]:
     """Terms that say what a guide is about: its title, its one-word keywords, words repeated across its keywords.
 
     A word that occurs in a single keyword phrase ("купить" in "купить симку") is not: the phrase is about the
-    SIM card, and "где купить велосипед" must not look like a question about it.
+    SIM card, and "где купить велосипед" must not look like a question about it. Arguments: per document, the
+    terms of its title and of each keyword phrase.
     """
     core: dict[str, set[int]] = {}
-    for index, doc in enumerate(docs):
-        terms = set(phrase_terms(doc.title, doc.lang))
+    for index, (title, phrases) in enumerate(zip(titles, keywords, strict=True)):
+        terms = set(title)
         seen: Counter[str] = Counter()
-        for keyword in doc.keywords:
-            phrase = set(phrase_terms(keyword, doc.lang))
+        for keyword in phrases:
+            phrase = set(keyword)
             if len(phrase) == 1:
                 terms |= phrase
             seen.update(phrase)
         terms.update(t for t, n in seen.items() if n >= 2)
         for term in terms:
-            core.setdefault(term, set()).add(index)
+            found = core.get(term)
+            if found is None:
+                core[term] = {index}
+            else:
+                found.add(index)
     return core
 
 
-def _keyword_phrases(docs: Sequence[SearchDoc]) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
-    """Keyword phrases of two or more index terms, listed under their first term."""
+def _keyword_phrases(keywords: Sequence[list[tuple[str, ...]]]) -> dict[str, list[tuple[int, tuple[str, ...]]]]:
+    """Keyword phrases of two or more index terms, listed under their first term (given: per document, the terms
+    of each keyword phrase)."""
     phrases: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
-    for index, doc in enumerate(docs):
-        for keyword in doc.keywords:
-            unique = tuple(dict.fromkeys(phrase_terms(keyword, doc.lang)))
+    for index, doc_phrases in enumerate(keywords):
+        for keyword in doc_phrases:
+            if len(keyword) < 2:
+                continue
+            unique = tuple(dict.fromkeys(keyword))
             if len(unique) >= 2:
                 entry = (index, unique)
                 bucket = phrases.setdefault(unique[0], [])

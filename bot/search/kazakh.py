@@ -38,6 +38,12 @@ _ENDINGS: tuple[str, ...] = tuple(
         key=lambda ending: (-len(ending), ending),
     )
 )
+# The same endings by length, longest first: at most one ending of each length can fit a word, so looking its
+# last letters up length by length finds the ending the longest-first scan above would.
+_BY_LENGTH: tuple[tuple[int, frozenset[str]], ...] = tuple(
+    (size, frozenset(e for e in _ENDINGS if len(e) == size))
+    for size in sorted({len(e) for e in _ENDINGS}, reverse=True)
+)
 _MAX_PASSES = 6
 _VOICED = {"г": "к", "б": "п"}
 
@@ -57,9 +63,9 @@ def stem_kazakh(word: str) -> str:
     stem = fold_kazakh(word)
     stripped = False
     for _ in range(_MAX_PASSES):
-        for ending in _ENDINGS:
-            if stem.endswith(ending) and len(stem) - len(ending) >= MIN_STEM:
-                stem = stem[: -len(ending)]
+        for size, endings in _BY_LENGTH:
+            if len(stem) - size >= MIN_STEM and stem[-size:] in endings:
+                stem = stem[:-size]
                 stripped = True
                 break
         else:
