@@ -13,10 +13,11 @@ counts once however many ways it can be read.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from itertools import chain
@@ -43,7 +44,6 @@ from bot.search.synonyms import EXTRA_KEYWORDS, OFF_TOPIC, SYNONYMS
 if TYPE_CHECKING:
     from bot.guides import Catalogue
 
-_T = []
 FIELDS = ("title", "keywords", "summary", "body")
 FIELD_WEIGHT = {"title": 4.0, "keywords": 3.0, "summary": 1.5, "body": 1.0}
 # A guide that only mentions a word in passing (body) counts this much towards the word's document frequency.
@@ -140,6 +140,19 @@ class SearchIndex:
 
     @classmethod
     def build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
+        # The build allocates hundreds of thousands of small containers and none of them in a reference cycle:
+        # the cyclic garbage collector would re-scan them (and every cache) again and again. Paused, it scans them
+        # once, at its next run after the build.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._build(docs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    @classmethod
+    def _build(cls, docs: Iterable[SearchDoc]) -> SearchIndex:
         docs = [_with_extra_keywords(doc) for doc in docs]
         # Each distinct chunk of text is analysed once per language (see `chunk_terms`): a word of the body with
         # its punctuation, a whole title, summary or keyword phrase.
@@ -179,7 +192,7 @@ class SearchIndex:
         all_by_slug: dict[str, set[str]] = {}
         for index, fields in enumerate(counted):
             norms = [weights[f] / (1.0 - b[f] + b[f] * lengths[index][f] / average[f]) for f in range(len(fields))]
-            title, keywords, summary, body = fields
+            title, keywords, _, body = fields
             # Weighted term frequency: the body's, plus the other fields' (the same sums, in the same order, as
             # adding the fields one by one to the body's).
             norm = norms[3]
@@ -226,11 +239,9 @@ class SearchIndex:
             mentions.update(all_by_slug[slug] - named)
         for term, n in mentions.items():
             df[term] += BODY_DF * n
-        _T.append(('F', __import__('time').perf_counter()))
         n_slugs = len(named_by_slug) or 1
         # At least one whole guide: a word mentioned once in one body is not rarer than a title word.
         idf = {term: math.log(1.0 + (n_slugs - max(1.0, d) + 0.5) / (max(1.0, d) + 0.5)) for term, d in df.items()}
-        _T.append(('G', __import__('time').perf_counter()))
         stems_by_prefix: dict[str, set[str]] = {}
         for lang, seen in chunks.items():
             for prefix, term in prefix_pairs(seen, lang):
@@ -245,12 +256,10 @@ class SearchIndex:
             else tuple(terms)
             for prefix, terms in stems_by_prefix.items()
         }
-        _T.append(('H', __import__('time').perf_counter()))
         phrases = _keyword_phrases(keyword_terms)
         synonyms = _synonym_table(postings)
         core = _core_terms(title_terms, keyword_terms)
         fuzzy = FuzzyIndex((t for t in postings if not t.isdigit()), long_edits=strong)
-        _T.append(('I', __import__('time').perf_counter()))
         return cls(docs, postings, {t: frozenset(d) for t, d in core.items()}, idf, synonyms, phrases, prefixes, fuzzy)
 
     @classmethod
