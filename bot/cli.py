@@ -39,15 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 def search_command(settings: Settings, words: list[str]) -> int:
     from bot.guides import load_catalogue
     from bot.search import SearchIndex
-    from bot.search.cli import run_search_cli
+    from bot.search.cli import guide_titles, run_search_cli
 
     catalogue = load_catalogue(settings.content_dir).catalogue
     index = SearchIndex.from_catalogue(catalogue)
-    titles = {}
-    for slug in catalogue.slugs():
-        found = catalogue.get(slug, settings.default_language, settings.default_language)
-        if found:
-            titles[slug] = found[0].title
+    titles = guide_titles(catalogue, settings.default_language)
     question = " ".join(words) if words else None
     return run_search_cli(index, titles, question, sys.stdin, sys.stdout)
 

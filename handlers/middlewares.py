@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -28,14 +27,6 @@ class UserLanguageMiddleware(I18nMiddleware):
         super().__init__(i18n=i18n)
         self.users = users
         self.tz = tz
-
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
-        return await super().__call__(handler, event, data)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user: User | None = data.get("event_from_user")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,8 @@ import pytest
 
 from bot.app import Services, build_bot, build_dispatcher, build_services, startup
 from bot.config import Settings
+from bot.guides import Catalogue, load_catalogue
+from bot.search import SearchIndex
 from bot.standin import StandInSession
 from tests.builders import Person
 
@@ -128,5 +129,12 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
     await services.db.close()
 
 
-def now() -> int:
-    return int(time.time())
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The real guides, loaded once for every test that measures search or content against them."""
+    return load_catalogue(REPO / "content").catalogue
+
+
+@pytest.fixture(scope="session")
+def index(catalogue: Catalogue) -> SearchIndex:
+    return SearchIndex.from_catalogue(catalogue)

@@ -14,7 +14,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.guides import load_catalogue
 from bot.search import Hit, SearchDoc, SearchIndex, looks_like_question, normalize_query
 from bot.search.analysis import doc_terms, doc_terms_of, is_stopword, query_forms, tokens
 from bot.search.cli import MAX_LINE, guide_titles, run_search_cli
@@ -25,16 +24,6 @@ from bot.search.translit import transliterations
 
 REPO = Path(__file__).resolve().parent.parent
 LANGS = ("ru", "kk", "en")
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue(REPO / "content").catalogue
-
-
-@pytest.fixture(scope="module")
-def index(catalogue) -> SearchIndex:
-    return SearchIndex.from_catalogue(catalogue)
 
 
 @pytest.fixture(scope="module")

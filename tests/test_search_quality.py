@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.guides import load_catalogue
 from bot.search import SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,16 +21,6 @@ QUESTIONS = Path(__file__).resolve().parent / "data" / "search_questions.jsonl"
 
 def load_questions() -> list[dict]:
     return [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    return load_catalogue(REPO / "content").catalogue
-
-
-@pytest.fixture(scope="module")
-def index(catalogue) -> SearchIndex:
-    return SearchIndex.from_catalogue(catalogue)
 
 
 @pytest.fixture(scope="module")

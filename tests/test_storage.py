@@ -48,3 +48,18 @@ async def test_users_store_only_language_and_days(tmp_path: Path) -> None:
     columns = [r[1] for r in await db.fetchall("PRAGMA table_info(users)")]
     assert columns == ["user_id", "language", "first_seen", "last_seen"]
     await db.close()
+
+
+async def test_touch_writes_once_a_day(tmp_path: Path) -> None:
+    db = Database(tmp_path / "bot.db")
+    await db.open()
+    users = UserRepository(db)
+    await users.touch(7, date(2026, 11, 1))
+    before = db.conn.total_changes
+    for _ in range(5):
+        await users.touch(7, date(2026, 11, 1))
+    assert db.conn.total_changes == before  # served from memory
+    await users.set_language(7, "en", date(2026, 11, 1))
+    assert (await users.touch(7, date(2026, 11, 1))).language == "en"  # the cache follows the change
+    assert (await users.touch(7, date(2026, 11, 2))).last_seen == "2026-11-02"
+    await db.close()

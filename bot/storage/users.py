@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.storage.database import Database
@@ -16,9 +17,25 @@ class UserRecord:
     last_seen: str
 
 
+# Records kept in memory: every update looks its sender up, and most senders write several times a day.
+CACHE_SIZE = 10_000
+
+
 class UserRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, cache_size: int = CACHE_SIZE) -> None:
         self.db = db
+        self.cache_size = cache_size
+        self._cache: OrderedDict[int, UserRecord] = OrderedDict()
+
+    def _remember(self, record: UserRecord) -> UserRecord:
+        self._cache[record.user_id] = record
+        self._cache.move_to_end(record.user_id)
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return record
+
+    def forget(self, user_id: int) -> None:
+        self._cache.pop(user_id, None)
 
     async def get(self, user_id: int) -> UserRecord | None:
         row = await self.db.fetchone(
@@ -27,8 +44,15 @@ class UserRepository:
         return UserRecord(*row) if row else None
 
     async def touch(self, user_id: int, today: date) -> UserRecord:
-        """Record that the user was seen today and return their record (created on first sight)."""
+        """Record that the user was seen today and return their record (created on first sight).
+
+        Writes at most once per user and day: a cached record already seen today answers without I/O.
+        """
         day = today.isoformat()
+        cached = self._cache.get(user_id)
+        if cached is not None and cached.last_seen == day:
+            self._cache.move_to_end(user_id)
+            return cached
         await self.db.execute(
             "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET last_seen = excluded.last_seen WHERE last_seen <> excluded.last_seen",
@@ -36,7 +60,7 @@ class UserRepository:
         )
         record = await self.get(user_id)
         assert record is not None
-        return record
+        return self._remember(record)
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
@@ -45,3 +69,6 @@ class UserRepository:
             "ON CONFLICT(user_id) DO UPDATE SET language = excluded.language, last_seen = excluded.last_seen",
             (user_id, language, day, day),
         )
+        cached = self._cache.get(user_id)
+        if cached is not None:
+            self._remember(replace(cached, language=language, last_seen=day))
