@@ -38,10 +38,6 @@ class Actor:
     user_id: int | None
     info: AdminInfo
 
-    @property
-    def log_id(self) -> int | None:
-        return self.user_id
-
 
 def _info(member: ChatMemberOwner | ChatMemberAdministrator) -> AdminInfo:
     if isinstance(member, ChatMemberOwner):

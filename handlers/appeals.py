@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.storage import ChatRepository, UserRepository
 from bot.storage.moderation import ModerationRepository
 from handlers.admins import RESTRICT, AdminCache
-from handlers.enforcement import LOG_CHAT, Enforcer
+from handlers.enforcement import LOG_CHAT, Enforcer, refusal
 
 
 class AppealCB(CallbackData, prefix="ap"):
@@ -109,13 +109,13 @@ async def appeal_button(
             return
         action = await moderation.get(action_id)
         if callback_data.op == "lift" and action is not None:
-            _r, error = await enforcer.perform(
+            outcome = await enforcer.perform(
                 bot, chat_id=chat_id, action="unban" if action.action == "ban" else "unmute", target_id=user_id,
                 actor_id=query.from_user.id, reason=_("appeal #{id}").format(id=callback_data.appeal_id),
                 undo_of=action.id, actor_name=query.from_user.full_name,
             )  # fmt: skip
-            if error and error != "pending":
-                await query.answer(_("❌ Telegram refused: {reason}").format(reason=error), show_alert=True)
+            if outcome.refused:
+                await query.answer(refusal(outcome), show_alert=True)
                 return
             await moderation.set_status(action.id, "undone")
         outcome = _("Lifted") if callback_data.op == "lift" else _("Kept")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import Command, CommandObject
@@ -58,7 +60,8 @@ def settings_view(chat: ChatSettings, title: str, default_language: str) -> tupl
         if log_chat
         else _("Log chat: not set. Add me to your admins' group and send there: /setlog {id}").format(id=cid)
     )
-    text = f"⚙️ <b>{_('Settings')}</b> · {title}\n{log_line}"
+    heading = _("⚙️ Settings")
+    text = f"<b>{escape(heading)}</b> · {escape(title)}\n{escape(log_line)}"
     return text, InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -110,9 +113,10 @@ async def settings_button(
     chat = await chats.get(cid)
     with i18n.use_locale(chat.language or settings.default_language):
         await query.answer(_("Saved"))
-        title = query.message.chat.title if query.message and query.message.chat.title else str(cid)
-        text, markup = settings_view(chat, title if query.message and query.message.chat.id == cid else str(cid),
-                                     settings.default_language)  # fmt: skip
+        # In the private chat the group's title is not at hand; its id names it unambiguously.
+        in_group = query.message is not None and query.message.chat.id == cid
+        title = (query.message.chat.title if in_group and query.message else None) or str(cid)
+        text, markup = settings_view(chat, title, settings.default_language)
         if query.message is not None:
             try:
                 await query.message.edit_text(text, reply_markup=markup)  # type: ignore[union-attr]

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from html import escape
 
 from aiogram import Bot
@@ -65,6 +66,26 @@ class UndoCB(CallbackData, prefix="u"):
     action_id: int
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of an action: done, refused by Telegram (with its reason), or still pending (will be retried)."""
+
+    action: Action
+    refused: str | None = None
+    pending: bool = False
+
+    @property
+    def done(self) -> bool:
+        return not self.refused and not self.pending
+
+
+def refusal(outcome: Outcome) -> str:
+    """The admin-facing line for an action that is not done (current locale)."""
+    if outcome.pending:
+        return _("⏳ Telegram did not confirm yet; I will retry.")
+    return _("❌ Telegram refused: {reason}").format(reason=escape(outcome.refused or ""))
+
+
 class Enforcer:
     def __init__(self, moderation: ModerationRepository, chats: ChatRepository, i18n: I18n, default_language: str):
         self.moderation = moderation
@@ -92,17 +113,17 @@ class Enforcer:
         undo_of: int | None = None,
         target_name: str = "",
         actor_name: str = "",
-    ) -> tuple[Action, str | None]:
-        """Record, execute and log one action. Returns the action and Telegram's refusal, if any."""
+    ) -> Outcome:
+        """Record, execute and log one action."""
         record = await self.moderation.record(
             chat_id=chat_id, action=action, target_id=target_id, actor_id=actor_id, reason=reason, until=until,
             message_id=message_id, evidence=evidence, automatic=automatic, network_id=network_id, undo_of=undo_of,
         )  # fmt: skip
-        error = await self.execute(bot, record)
-        await self.post_log(bot, record, error, target_name=target_name, actor_name=actor_name)
-        return record, error
+        outcome = await self.execute(bot, record)
+        await self.post_log(bot, outcome, target_name=target_name, actor_name=actor_name)
+        return outcome
 
-    async def execute(self, bot: Bot, action: Action) -> str | None:
+    async def execute(self, bot: Bot, action: Action) -> Outcome:
         """Ask Telegram to do it; mark done, failed (refused) or leave pending (may pass)."""
         for attempt in range(MAX_RETRIES):
             try:
@@ -114,12 +135,12 @@ class Enforcer:
             except (TelegramBadRequest, TelegramForbiddenError) as exc:
                 await self.moderation.set_status(action.id, "failed", exc.message)
                 log.warning("action %d (%s) refused by Telegram: %s", action.id, action.action, exc.message)
-                return exc.message
+                return Outcome(action, refused=exc.message)
             else:
                 await self.moderation.set_status(action.id, "done")
-                return None
+                return Outcome(action)
         log.warning("action %d (%s) still pending after %d attempts", action.id, action.action, MAX_RETRIES)
-        return "pending"
+        return Outcome(action, pending=True)
 
     async def _call(self, bot: Bot, action: Action) -> None:
         chat, target = action.chat_id, action.target_id
@@ -138,22 +159,19 @@ class Enforcer:
             await bot.delete_message(chat, action.message_id)
         # warn / unwarn change only our own records.
 
-    async def post_log(
-        self, bot: Bot, action: Action, error: str | None, *, target_name: str = "", actor_name: str = ""
-    ) -> None:
+    async def post_log(self, bot: Bot, outcome: Outcome, *, target_name: str = "", actor_name: str = "") -> None:
         """Post the action to the chat's log chat, with Undo where it can be undone."""
+        action = outcome.action
         settings = await self.chats.get(action.chat_id)
         log_chat = settings.get(LOG_CHAT, 0)
         if not log_chat:
             return
         with self.i18n.use_locale(settings.language or self.default_language):
             text = describe(action, target_name=target_name, actor_name=actor_name)
-            if error == "pending":
-                text += "\n" + escape(_("⏳ Telegram did not confirm yet; I will retry."))
-            elif error:
-                text += "\n" + escape(_("❌ Telegram refused: {reason}").format(reason=error))
+            if not outcome.done:
+                text += "\n" + refusal(outcome)
             markup = None
-            if action.action in UNDO and not error:
+            if action.action in UNDO and outcome.done:
                 button = InlineKeyboardButton(text=_("↩️ Undo"), callback_data=UndoCB(action_id=action.id).pack())
                 markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
         try:
@@ -187,7 +205,5 @@ def describe(action: Action, *, target_name: str = "", actor_name: str = "") -> 
     return "\n".join(lines)
 
 
-def until_from(duration: object) -> datetime | None:
-    from datetime import timedelta
-
-    return now_utc() + duration if isinstance(duration, timedelta) else None
+def until_from(duration: timedelta | None) -> datetime | None:
+    return now_utc() + duration if duration is not None else None

@@ -20,13 +20,13 @@ from bot.config import Settings
 from bot.library import Library, deep_link
 from bot.search.question import looks_like_question
 from bot.storage import ChatRepository, UnansweredRepository
-from handlers.guides import bot_username
+from handlers.admins import AdminCache
+from handlers.guides import GUIDES_PAYLOAD, bot_username
 from handlers.search import QUESTION_MAX_CHARS, record_unanswered
 
 AUTO_ANSWER = "auto_answer"
 COOLDOWN_MINUTES = "answer_cooldown_minutes"
 DEFAULT_COOLDOWN_MINUTES = 10
-ADMIN_STATUSES = ("creator", "administrator")
 
 
 class Cooldowns:
@@ -111,32 +111,28 @@ async def group_message(
                 reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
             )
             return
-        if not addressed:
-            await record_unanswered(unanswered, question, settings)
-            return
         await record_unanswered(unanswered, question, settings)
-        button = InlineKeyboardButton(text=_("📚 Open the guides"), url=deep_link(username, "guides"))
+        if not addressed:
+            return  # unsure and not asked directly: silence is better than a wrong answer
+        button = InlineKeyboardButton(text=_("📚 Open the guides"), url=deep_link(username, GUIDES_PAYLOAD))
         await message.reply(
             _("I have no guide that answers this for sure. Have a look at the topics:"),
             reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]]),
         )
 
 
-async def is_chat_admin(bot: Bot, message: Message) -> bool:
-    if message.sender_chat is not None and message.sender_chat.id == message.chat.id:
-        return True  # an anonymous admin posting as the group
-    if message.from_user is None:
-        return False
-    member = await bot.get_chat_member(message.chat.id, message.from_user.id)
-    return member.status in ADMIN_STATUSES
-
-
 async def autoanswer_command(
-    message: Message, command: CommandObject, bot: Bot, chats: ChatRepository, settings: Settings, i18n: I18n
+    message: Message,
+    command: CommandObject,
+    bot: Bot,
+    admins: AdminCache,
+    chats: ChatRepository,
+    settings: Settings,
+    i18n: I18n,
 ) -> None:
     lang = await chat_language(chats, message.chat.id, settings)
     with i18n.use_locale(lang):
-        if not await is_chat_admin(bot, message):
+        if await admins.actor(bot, message) is None:
             await message.reply(_("Only the chat's admins can change this."))
             return
         arg = (command.args or "").strip().lower()

@@ -22,10 +22,10 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.moderation.durations import format_duration, split_duration_and_reason
 from bot.moderation.warnings import WarnPolicy
-from bot.storage import ChatRepository
+from bot.storage import ChatRepository, ChatSettings
 from bot.storage.moderation import ModerationRepository, now_utc
 from handlers.admins import DELETE, RESTRICT, Actor, AdminCache
-from handlers.enforcement import Enforcer, describe, until_from
+from handlers.enforcement import Enforcer, describe, refusal, until_from
 from handlers.usernames import Usernames
 
 log = logging.getLogger(__name__)
@@ -51,10 +51,7 @@ def display_name(user: User) -> str:
     return user.full_name or (f"@{user.username}" if user.username else str(user.id))
 
 
-def policy_for(values: object) -> WarnPolicy:
-    from bot.storage import ChatSettings
-
-    assert isinstance(values, ChatSettings)
+def policy_for(values: ChatSettings) -> WarnPolicy:
     limit = max(2, min(10, values.get(WARN_LIMIT, 3)))
     action = values.get(WARN_ACTION, "mute")
     days = max(1, min(365, values.get(WARN_WINDOW_DAYS, 30)))
@@ -176,11 +173,11 @@ class ModerationCommands:
             await self._warn(message, bot, enforcer, moderation, chat, target, reason, evidence, common, seconds)
             return
         action = {"ban": "ban", "unban": "unban", "kick": "kick", "mute": "mute", "unmute": "unmute"}[name]
-        _record, error = await enforcer.perform(
+        outcome = await enforcer.perform(
             bot, chat_id=message.chat.id, action=action, until=until_from(duration), evidence=evidence, **common
         )
-        if error:
-            await message.reply(refusal(error))
+        if not outcome.done:
+            await message.reply(refusal(outcome))
             return
         await self._confirm(bot, message, confirmation(action, escape(target.name), duration, reason), seconds)
 
@@ -190,12 +187,12 @@ class ModerationCommands:
             await message.reply(_("Reply to the message you want to delete with /del."))
             return
         target_id = reply.from_user.id if reply.from_user else None
-        _record, error = await enforcer.perform(
+        outcome = await enforcer.perform(
             bot, chat_id=message.chat.id, action="delete", target_id=target_id, actor_id=actor.user_id,
             message_id=reply.message_id, evidence=reply.text or reply.caption,
         )  # fmt: skip
-        if error:
-            await message.reply(refusal(error))
+        if not outcome.done:
+            await message.reply(refusal(outcome))
             return
         try:
             await message.delete()  # the /del command itself is noise too
@@ -204,10 +201,8 @@ class ModerationCommands:
 
     async def _warn(self, message, bot, enforcer, moderation, chat, target, reason, evidence, common, seconds):  # type: ignore[no-untyped-def]
         policy = policy_for(chat)
-        record, _error = await enforcer.perform(
-            bot, chat_id=message.chat.id, action="warn", evidence=evidence, **common
-        )
-        await moderation.add_warning(message.chat.id, target.user_id, record.id)
+        warned = await enforcer.perform(bot, chat_id=message.chat.id, action="warn", evidence=evidence, **common)
+        await moderation.add_warning(message.chat.id, target.user_id, warned.action.id)
         active = len(await moderation.warnings(message.chat.id, target.user_id, policy.window))
         text = _("⚠️ {name}, this is warning {count} of {limit}.").format(
             name=escape(target.name), count=active, limit=policy.limit
@@ -219,15 +214,14 @@ class ModerationCommands:
             return
         until = now_utc() + policy.mute_for if policy.action == "mute" else None
         escalation_reason = _("{limit} warnings").format(limit=policy.limit)
-        _rec, error = await enforcer.perform(
+        escalated = await enforcer.perform(
             bot, chat_id=message.chat.id, action=policy.action, target_id=target.user_id, actor_id=None,
             reason=escalation_reason, until=until, automatic=True, target_name=target.name,
         )  # fmt: skip
-        if error:
-            await message.reply(text + "\n" + refusal(error))
+        if not escalated.done:
+            await message.reply(text + "\n" + refusal(escalated))
             return
-        for warning_id, _when, _r in await moderation.warnings(message.chat.id, target.user_id, policy.window):
-            await moderation.db.execute("UPDATE warnings SET revoked = 1 WHERE id = ?", (warning_id,))
+        await moderation.revoke_warnings(message.chat.id, target.user_id)  # the count starts again
         if policy.action == "mute":
             text += "\n" + _("🔇 Muted for {duration}.").format(duration=format_duration(policy.mute_for))
         else:
@@ -244,12 +238,6 @@ class ModerationCommands:
             name=escape(target.name), count=len(active), limit=policy.limit)]  # fmt: skip
         lines += [f"• {when:%Y-%m-%d}: {escape(reason) or '—'}" for _id, when, reason in active]
         await message.reply("\n".join(lines))
-
-
-def refusal(error: str) -> str:
-    if error == "pending":
-        return _("⏳ Telegram did not confirm yet; I will retry.")
-    return _("❌ Telegram refused: {reason}").format(reason=escape(error))
 
 
 def confirmation(action: str, name: str, duration: timedelta | None, reason: str) -> str:

@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.storage.moderation import ModerationRepository
 from handlers.admins import RESTRICT, AdminCache
-from handlers.enforcement import UNDO, Enforcer, UndoCB
+from handlers.enforcement import UNDO, Enforcer, UndoCB, refusal
 
 
 async def undo_button(
@@ -40,13 +40,13 @@ async def undo_button(
         if action.action == "warn":
             await moderation.revoke_warning_of(action.id)
         name = query.from_user.full_name
-        _record, error = await enforcer.perform(
+        outcome = await enforcer.perform(
             bot, chat_id=action.chat_id, action=UNDO[action.action], target_id=action.target_id,
             actor_id=query.from_user.id, reason=_("undo of #{id}").format(id=action.id), undo_of=action.id,
             actor_name=name,
         )  # fmt: skip
-        if error and error != "pending":
-            await query.answer(_("❌ Telegram refused: {reason}").format(reason=error), show_alert=True)
+        if outcome.refused:
+            await query.answer(refusal(outcome), show_alert=True)
             return
         await moderation.set_status(action.id, "undone")
         await query.answer(_("Undone."))

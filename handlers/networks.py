@@ -130,11 +130,11 @@ async def nban_command(
             if bot_info is None or not bot_info.can(RESTRICT):
                 skipped.append(chat_id)
                 continue
-            _r, error = await enforcer.perform(
+            outcome = await enforcer.perform(
                 bot, chat_id=chat_id, action="ban", target_id=target.user_id, actor_id=actor.user_id, reason=reason,
                 until=until_from(duration), network_id=network_id, target_name=target.name, actor_name=actor_name,
             )  # fmt: skip
-            if error and error != "pending":
+            if outcome.refused:
                 skipped.append(chat_id)
             else:
                 done += 1

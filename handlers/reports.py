@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.storage import ChatRepository
 from bot.storage.moderation import ModerationRepository, now_utc
 from handlers.admins import DELETE, RESTRICT, AdminCache
-from handlers.enforcement import LOG_CHAT, Enforcer
+from handlers.enforcement import LOG_CHAT, Enforcer, refusal
 
 REPORTS_PER_WINDOW = 3
 WINDOW_SECONDS = 600
@@ -87,23 +87,38 @@ async def report(
         return
     chat = await chats.get(message.chat.id)
     with i18n.use_locale(chat.language or settings.default_language):
-        if reported is None or reported.from_user is None:
+        calling = reported is None or reported.from_user is None
+        if calling and (message.text or "").startswith("/"):
             await message.reply(_("Reply to the message you want to report with /report."))
             return
-        if await admins.is_protected(bot, message.chat.id, reported.from_user.id):
+        if not calling and await admins.is_protected(bot, message.chat.id, reported.from_user.id):  # type: ignore[union-attr]
             return  # reporting an admin (or the bot) is ignored
         if not limiter.allow(message.chat.id, reporter.id):
             await message.reply(_("You have sent several reports recently. Please wait a few minutes."))
             return
-        link = message_link(message.chat.id, reported.message_id, message.chat.username)
-        text = "\n".join([
+        # "@admin" on its own is a call for help: the admins get the caller's own message, with nothing to punish.
+        shown = message if calling else reported
+        assert shown is not None and shown.from_user is not None
+        link = message_link(message.chat.id, shown.message_id, message.chat.username)
+        lines = [
             "<b>" + escape(_("🚩 Report")) + "</b> · " + escape(message.chat.title or str(message.chat.id)),
             escape(_("From:")) + f' <a href="tg://user?id={reporter.id}">{escape(reporter.full_name)}</a>',
-            escape(_("About:")) + f' <a href="tg://user?id={reported.from_user.id}">{escape(reported.from_user.full_name)}</a>',
-            f'<a href="{link}">{escape(_("Open the message"))}</a>',
-            "<blockquote>" + escape((reported.text or reported.caption or "")[:500]) + "</blockquote>",
-        ])  # fmt: skip
-        markup = report_buttons(message.chat.id, reported.message_id, reported.from_user.id)
+        ]
+        if not calling:
+            about = f'<a href="tg://user?id={shown.from_user.id}">{escape(shown.from_user.full_name)}</a>'
+            lines.append(escape(_("About:")) + " " + about)
+        lines += [
+            f'<a href="{link}">' + escape(_("Open the message")) + "</a>",
+            "<blockquote>" + escape((shown.text or shown.caption or "")[:500]) + "</blockquote>",
+        ]
+        text = "\n".join(lines)
+        if calling:
+            dismiss = ReportCB(op="dis", chat_id=message.chat.id, message_id=shown.message_id, user_id=reporter.id)
+            markup = InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text=_("✖️ Dismiss"), callback_data=dismiss.pack())]]
+            )
+        else:
+            markup = report_buttons(message.chat.id, shown.message_id, shown.from_user.id)
         delivered = await deliver_to_admins(bot, admins, message.chat.id, chat.get(LOG_CHAT, 0), text, markup)
         if delivered:
             await message.reply(_("Thank you. The admins have been notified."))
@@ -153,29 +168,29 @@ async def report_button(
             return
         common = {"chat_id": data.chat_id, "target_id": data.user_id, "actor_id": query.from_user.id,
                   "reason": _("report"), "actor_name": query.from_user.full_name}  # fmt: skip
-        error: str | None = None
+        result = None
         if data.op == "del":
-            _r, error = await enforcer.perform(bot, action="delete", message_id=data.message_id, **common)
-            outcome = _("🗑 Deleted")
+            result = await enforcer.perform(bot, action="delete", message_id=data.message_id, **common)
+            label = _("🗑 Deleted")
         elif data.op == "warn":
-            record, error = await enforcer.perform(bot, action="warn", **common)
-            await moderation.add_warning(data.chat_id, data.user_id, record.id)
-            outcome = _("⚠️ Warned")
+            result = await enforcer.perform(bot, action="warn", **common)
+            await moderation.add_warning(data.chat_id, data.user_id, result.action.id)
+            label = _("⚠️ Warned")
         elif data.op == "mute":
-            _r, error = await enforcer.perform(bot, action="mute", until=now_utc() + REPORT_MUTE, **common)
-            outcome = _("🔇 Muted for 24 hours")
+            result = await enforcer.perform(bot, action="mute", until=now_utc() + REPORT_MUTE, **common)
+            label = _("🔇 Muted for 24 hours")
         elif data.op == "ban":
-            _r, error = await enforcer.perform(bot, action="ban", **common)
-            outcome = _("🔨 Banned")
+            result = await enforcer.perform(bot, action="ban", **common)
+            label = _("🔨 Banned")
         else:
-            outcome = _("✖️ Dismissed")
-        if error and error != "pending":
-            await query.answer(_("❌ Telegram refused: {reason}").format(reason=error), show_alert=True)
+            label = _("✖️ Dismissed")
+        if result is not None and result.refused:
+            await query.answer(refusal(result), show_alert=True)
             return
-        await query.answer(outcome)
+        await query.answer(label)
         message = query.message
         if message is not None and hasattr(message, "html_text"):
-            text = message.html_text + "\n\n" + escape(f"{outcome} · {query.from_user.full_name}")
+            text = message.html_text + "\n\n" + escape(f"{label} · {query.from_user.full_name}")
             try:
                 await message.edit_text(text, reply_markup=None)  # type: ignore[union-attr]
             except TelegramBadRequest:

@@ -88,3 +88,18 @@ def test_po_files_are_valid() -> None:
     for lang in ("ru", "kk", "en"):
         data = (REPO / "locales" / lang / "LC_MESSAGES" / "messages.po").read_bytes()
         read_po(io.BytesIO(data), locale=lang)
+
+
+def test_no_translated_literal_hides_inside_an_f_string() -> None:
+    # Babel cannot see _("...") written inside an f-string's braces, so such a string would never be translated.
+    import re
+
+    pattern = re.compile(r"""\bf(["']).*\{[^}]*\b_\(\s*["']""")
+    offenders = [
+        f"{path.relative_to(REPO)}:{number}"
+        for folder in ("bot", "handlers")
+        for path in (REPO / folder).rglob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

@@ -13,7 +13,7 @@ from aiogram.methods import (
     SendMessage,
     UnbanChatMember,
 )
-from aiogram.types import Chat, ChatMemberAdministrator, ChatMemberMember, ChatMemberUpdated, Update, User
+from aiogram.types import Chat, ChatMemberMember, ChatMemberUpdated, Update, User
 
 from bot.moderation.durations import format_duration, parse_duration, split_duration_and_reason
 from handlers.enforcement import LOG_CHAT
@@ -320,8 +320,8 @@ async def test_supergroup_migration_keeps_settings_and_history(harness: Harness,
     assert len(await harness.services.moderation.warnings(GROUP, 555555, timedelta(days=30))) == 1
 
 
-async def test_other_admin_rights_model(harness: Harness, chats: Chats) -> None:
-    # A plain member with no special rights is not treated as an admin even if they claim to be in the text.
-    await harness.send(HELPER, "/warn 123456789 I am admin")
+async def test_non_admin_commands_by_id_do_nothing(harness: Harness, chats: Chats) -> None:
+    for command in ("/warn 123456789 I am admin", "/mute 123456789 1h", "/kick 123456789"):
+        await harness.send(HELPER, command)
     assert await harness.services.moderation.latest(GROUP) == []
-    assert isinstance(chats.admins[GROUP][10], ChatMemberAdministrator)
+    assert harness.session.sent(RestrictChatMember) == [] and harness.session.sent(BanChatMember) == []

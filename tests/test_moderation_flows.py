@@ -91,7 +91,7 @@ async def test_settings_keyboard_in_private_and_changes_are_saved(harness: Harne
     assert (await harness.services.chats.get(GROUP)).get("auto_answer", True) is False
     await harness.press(private_admin, "Қазақша")
     assert (await harness.services.chats.get(GROUP)).language == "kk"
-    assert "Баптаулар" in harness.last() or "⚙️" in harness.last()
+    assert harness.last().startswith(f"⚙️ Баптаулар · {GROUP}")  # redrawn in the chat's new language
     outsider = Person(user_id=77, first_name="X")
     await harness.press(outsider, "English")
     assert (await harness.services.chats.get(GROUP)).language == "kk"
@@ -174,3 +174,15 @@ async def test_appeal_without_a_log_chat(harness: Harness, chats: Chats) -> None
     await harness.send(ADMIN, "/ban", reply_to=bad)
     await harness.send(Person(user_id=20, first_name="Troll", language_code="en"), "/appeal sorry")
     assert harness.last() == "That chat has not set up appeals. Please contact its admins directly."
+
+
+async def test_at_admin_without_reply_calls_the_admins(harness: Harness, chats: Chats) -> None:
+    await harness.services.chats.set_value(GROUP, LOG_CHAT, LOG_GROUP)
+    await harness.send(MEMBER, "@admin someone is posting scam links, please help")
+    call = sent_to(harness, LOG_GROUP)[-1]
+    assert "someone is posting scam links" in call.text and "About:" not in call.text
+    buttons = [b.text for row in call.reply_markup.inline_keyboard for b in row]  # type: ignore[union-attr]
+    assert buttons == ["✖️ Dismiss"]
+    assert harness.last() == "Thank you. The admins have been notified."
+    await harness.send(MEMBER, "/report")
+    assert harness.last() == "Reply to the message you want to report with /report."

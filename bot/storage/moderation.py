@@ -155,6 +155,11 @@ class ModerationRepository:
         await self.db.execute("UPDATE warnings SET revoked = 1 WHERE id = ?", (row[0],))
         return True
 
+    async def revoke_warnings(self, chat_id: int, user_id: int) -> None:
+        await self.db.execute(
+            "UPDATE warnings SET revoked = 1 WHERE chat_id = ? AND user_id = ? AND revoked = 0", (chat_id, user_id)
+        )
+
     async def revoke_warning_of(self, action_id: int) -> None:
         await self.db.execute("UPDATE warnings SET revoked = 1 WHERE action_id = ?", (action_id,))
 
