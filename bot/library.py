@@ -7,14 +7,18 @@ reload, so rendered bodies are cached per guide version.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Hashable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from bot.guides import Catalogue, Guide, LoadResult, load_catalogue
 from bot.render import markdown_to_html
 from bot.search import SearchIndex
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+MEMO_SIZE = 2048
 
 
 def deep_link(bot_username: str, slug: str) -> str:
@@ -27,6 +31,7 @@ class Library:
         self.default_language = default_language
         self.result = LoadResult(Catalogue(), [])
         self.index = SearchIndex.build([])
+        self._memo: dict[Hashable, Any] = {}
 
     def load(self) -> LoadResult:
         result = load_catalogue(self.content_dir)
@@ -40,6 +45,7 @@ class Library:
         index = SearchIndex.from_catalogue(result.catalogue)
         self.result, self.index = result, index
         self._body_html.cache_clear()
+        self._memo.clear()
 
     @property
     def catalogue(self) -> Catalogue:
@@ -47,6 +53,14 @@ class Library:
 
     def find(self, slug: str, lang: str) -> tuple[Guide, bool] | None:
         return self.catalogue.get(slug, lang, self.default_language)
+
+    def cached(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A value derived from the current catalogue (rendered pages…), computed once until the next reload."""
+        if key not in self._memo:
+            if len(self._memo) > MEMO_SIZE:
+                self._memo.clear()
+            self._memo[key] = make()
+        return self._memo[key]  # type: ignore[no-any-return]
 
     def body_html(self, guide: Guide, bot_username: str) -> str:
         return self._body_html(guide, bot_username)

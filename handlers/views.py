@@ -107,7 +107,11 @@ def guide_document(library: Library, guide: Guide, *, fallback: bool, lang: str,
 
 
 def guide_pages(library: Library, guide: Guide, *, fallback: bool, lang: str, bot_username: str) -> list[str]:
-    return split_html(guide_document(library, guide, fallback=fallback, lang=lang, bot_username=bot_username))
+    # Every page turn needs the whole guide split into pages: split once per guide, language and reload.
+    return library.cached(
+        ("pages", guide, fallback, lang, bot_username),
+        lambda: split_html(guide_document(library, guide, fallback=fallback, lang=lang, bot_username=bot_username)),
+    )
 
 
 def guide_page(pages: list[str], guide: Guide, page: int) -> View:
