@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Hashable
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.guides import Catalogue, Guide, LoadResult, load_catalogue
+from bot.guides import Catalogue, Guide, LoadResult, Problem
+from bot.overlay import GuideText, Key, Published, ReloadResult, current_texts, parse_text, parse_texts, validate_reload
 from bot.render import markdown_to_html
 from bot.search import SearchIndex
 
@@ -31,14 +33,43 @@ class Library:
         self.default_language = default_language
         self.result = LoadResult(Catalogue(), [])
         self.index = SearchIndex.build([])
+        # The text behind every guide in force (content/ overlaid by published revisions): the base of a
+        # volunteer's change, the "before" of its diff, and what a conflict is detected against.
+        self.texts: dict[Key, GuideText] = {}
         self._memo: dict[Hashable, Any] = {}
 
-    def load(self) -> LoadResult:
-        result = load_catalogue(self.content_dir)
+    def load(self, published: Published | None = None) -> LoadResult:
+        """Start-up: load content/ overlaid by published revisions; broken files are logged and skipped."""
+        texts = current_texts(self.content_dir, published or {})
+        result = parse_texts(texts)
         for problem in result.problems:
             log.warning("content problem: %s", problem)
+        self.texts = texts
         self.replace(result)
         return result
+
+    def reload(
+        self, published: Published, *, today: date, disclaimer: Callable[[str], str] | None = None
+    ) -> ReloadResult:
+        """Re-read everything, validate it all, then swap at once; a broken text never replaces a working one."""
+        reload = validate_reload(
+            current_texts(self.content_dir, published), self.texts, self.catalogue, today=today, disclaimer=disclaimer
+        )
+        for problem in reload.errors:
+            log.warning("content problem on reload: %s", problem)
+        self.texts = reload.texts
+        self.replace(reload.result)
+        return reload
+
+    def put(self, source: GuideText) -> list[Problem]:
+        """Swap one validated guide text in (a publish), leaving every other guide as it is."""
+        guide, problems = parse_text(source)
+        if guide is None:
+            return problems
+        guides = [g for g in self.catalogue if (g.slug, g.lang) != source.key]
+        self.texts = {**self.texts, source.key: source}
+        self.replace(LoadResult(Catalogue.of([*guides, guide]), self.result.problems))
+        return problems
 
     def replace(self, result: LoadResult) -> None:
         # Build the new index before swapping, so readers never see a catalogue without its index.

@@ -22,12 +22,14 @@ from aiogram.methods import (
     EditMessageText,
     GetChatAdministrators,
     GetChatMember,
+    GetFile,
     GetMe,
+    SendDocument,
     SendMessage,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
-from aiogram.types import Chat, ChatMemberMember, InlineKeyboardMarkup, Message, User
+from aiogram.types import BufferedInputFile, Chat, ChatMemberMember, Document, File, InlineKeyboardMarkup, Message, User
 
 from bot.render import html_to_text, message_problem
 
@@ -49,6 +51,7 @@ class ChatMessage:
     keyboard: InlineKeyboardMarkup | None = None
     from_bot: bool = True
     edits: int = 0
+    document: tuple[str, bytes] | None = None  # (file name, content) of a sent document
 
     @property
     def text(self) -> str:
@@ -84,6 +87,8 @@ class StandInSession(BaseSession):
         self.messages: dict[tuple[int, int], ChatMessage] = {}
         self.events: list[Event] = []
         self.handlers: dict[type, Handler] = {}
+        # Files people "uploaded": file_id → content. getFile and the download read from here.
+        self.files: dict[str, bytes] = {}
         self._ids = itertools.count(1)
 
     # -- what tests and the demo use ---------------------------------------------------------------------------
@@ -109,8 +114,13 @@ class StandInSession(BaseSession):
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30, chunk_size: int = 65536,
         raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:  # fmt: skip
-        raise NotImplementedError("file downloads are not simulated")
-        yield b""  # pragma: no cover
+        # The URL ends with the file_path getFile returned: "documents/<file_id>".
+        file_id = url.rsplit("/", 1)[-1]
+        if file_id not in self.files:
+            raise TelegramBadRequest(GetFile(file_id=file_id), "Bad Request: file not found")
+        data = self.files[file_id]
+        for start in range(0, len(data), chunk_size):
+            yield data[start : start + chunk_size]
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -127,6 +137,14 @@ class StandInSession(BaseSession):
             return self._send(method)  # type: ignore[return-value]
         if isinstance(method, EditMessageText):
             return self._edit(method)  # type: ignore[return-value]
+        if isinstance(method, GetFile):
+            if method.file_id not in self.files:
+                raise TelegramBadRequest(method, "Bad Request: invalid file_id")
+            size = len(self.files[method.file_id])
+            return File(file_id=method.file_id, file_unique_id=method.file_id, file_size=size,  # type: ignore[return-value]
+                        file_path=f"documents/{method.file_id}")  # fmt: skip
+        if isinstance(method, SendDocument):
+            return self._send_document(method)  # type: ignore[return-value]
         if isinstance(method, AnswerCallbackQuery):
             if method.text:
                 self.events.append(Event("popup", text=method.text))
@@ -161,6 +179,18 @@ class StandInSession(BaseSession):
         self.messages[(msg.chat_id, msg.message_id)] = msg
         self.events.append(Event("send", msg))
         return self._message(msg)
+
+    def _send_document(self, method: SendDocument) -> Message:
+        upload = method.document
+        name, data = ("document", b"")
+        if isinstance(upload, BufferedInputFile):
+            name, data = upload.filename or "document", upload.data
+        msg = ChatMessage(self.next_message_id(), int(method.chat_id), method.caption or "", document=(name, data))
+        self.messages[(msg.chat_id, msg.message_id)] = msg
+        self.events.append(Event("send", msg))
+        sent = self._message(msg)
+        document = Document(file_id=f"sent-{msg.message_id}", file_unique_id=f"sent-{msg.message_id}", file_name=name)
+        return sent.model_copy(update={"text": None, "caption": method.caption, "document": document})
 
     def _edit(self, method: EditMessageText) -> Message:
         check_html(method.text)

@@ -20,3 +20,24 @@ class CategoryCB(CallbackData, prefix="c"):
 class GuideCB(CallbackData, prefix="g"):
     slug: str
     page: int = 0
+
+
+class DraftCB(CallbackData, prefix="dr"):
+    """A volunteer's guide revision: pub(lish) | new (confirm a new guide) | no (cancel) | ok / rej (review) | show."""
+
+    action: str
+    id: int
+
+
+class FeedbackCB(CallbackData, prefix="fb"):
+    """A reader's feedback on a guide: up | down | old (report outdated) | skip (no comment)."""
+
+    action: str
+    slug: str
+    lang: str
+
+
+class ReportCB(CallbackData, prefix="rp"):
+    """A volunteer marks an outdated-information report handled."""
+
+    id: int

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
@@ -10,9 +13,12 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.library import Library
+from bot.storage import StorageError
+from bot.storage.feedback import FeedbackRepository
 from handlers import views
 from handlers.callbacks import CategoryCB, GuideCB, MenuCB
 
+log = logging.getLogger(__name__)
 # Deep-link payload that opens the catalogue rather than one guide (so no guide may use this slug).
 GUIDES_PAYLOAD = "guides"
 
@@ -22,11 +28,24 @@ async def bot_username(bot: Bot) -> str:
     return me.username or "bot"
 
 
-async def send_guide(message: Message, bot: Bot, library: Library, slug: str, lang: str) -> bool:
+async def count_view(feedback: FeedbackRepository | None, slug: str, lang: str) -> None:
+    """Views per guide for volunteers' /stats: a counter, no reader id; a storage failure never hides a guide."""
+    if feedback is None:
+        return
+    try:
+        await feedback.record_view(slug, lang)
+    except (StorageError, sqlite3.Error) as exc:
+        log.warning("could not count a guide view: %s", type(exc).__name__)
+
+
+async def send_guide(
+    message: Message, bot: Bot, library: Library, slug: str, lang: str, feedback: FeedbackRepository | None = None
+) -> bool:
     found = library.find(slug, lang)
     if not found:
         return False
     guide, fallback = found
+    await count_view(feedback, guide.slug, guide.lang)
     pages = views.guide_pages(library, guide, fallback=fallback, lang=lang, bot_username=await bot_username(bot))
     text, kb = views.guide_page(pages, guide, 0)
     await message.answer(text, reply_markup=kb)
@@ -83,13 +102,17 @@ async def category_button(query: CallbackQuery, callback_data: CategoryCB, libra
     await edit(query, *view)
 
 
-async def guide_button(query: CallbackQuery, callback_data: GuideCB, bot: Bot, library: Library, lang: str) -> None:
+async def guide_button(
+    query: CallbackQuery, callback_data: GuideCB, bot: Bot, library: Library, lang: str, feedback: FeedbackRepository
+) -> None:
     found = library.find(callback_data.slug, lang)
     if not found:
         await query.answer(views.not_found())
         await edit(query, *views.categories(library, lang))
         return
     guide, fallback = found
+    if callback_data.page == 0:
+        await count_view(feedback, guide.slug, guide.lang)
     pages = views.guide_pages(library, guide, fallback=fallback, lang=lang, bot_username=await bot_username(bot))
     await query.answer()
     await edit(query, *views.guide_page(pages, guide, callback_data.page))

@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.library import Library
 from bot.search.question import normalize_query
 from bot.storage import StorageError, UnansweredRepository
+from bot.storage.feedback import FeedbackRepository
 from handlers.callbacks import GuideCB, MenuCB
 from handlers.guides import send_guide
 
@@ -40,11 +41,12 @@ async def answer_question(
     unanswered: UnansweredRepository,
     settings: Settings,
     lang: str,
+    feedback: FeedbackRepository | None = None,
 ) -> None:
     text = text[:QUESTION_MAX_CHARS]
     hits = library.index.search(text)
     if hits and library.index.is_confident(hits):
-        await send_guide(message, bot, library, hits[0].slug, lang)
+        await send_guide(message, bot, library, hits[0].slug, lang, feedback)
         return
     await record_unanswered(unanswered, text, settings)
     kb = InlineKeyboardBuilder()
@@ -75,20 +77,41 @@ async def search_command(
     unanswered: UnansweredRepository,
     settings: Settings,
     lang: str,
+    feedback: FeedbackRepository,
 ) -> None:
     if not (command.args or "").strip():
         await message.answer(_("Write your question after the command, for example: /search how to get an IIN"))
         return
     await answer_question(
-        message, command.args or "", bot=bot, library=library, unanswered=unanswered, settings=settings, lang=lang
+        message,
+        command.args or "",
+        bot=bot,
+        library=library,
+        unanswered=unanswered,
+        settings=settings,
+        lang=lang,
+        feedback=feedback,
     )
 
 
 async def private_question(
-    message: Message, bot: Bot, library: Library, unanswered: UnansweredRepository, settings: Settings, lang: str
+    message: Message,
+    bot: Bot,
+    library: Library,
+    unanswered: UnansweredRepository,
+    settings: Settings,
+    lang: str,
+    feedback: FeedbackRepository,
 ) -> None:
     await answer_question(
-        message, message.text or "", bot=bot, library=library, unanswered=unanswered, settings=settings, lang=lang
+        message,
+        message.text or "",
+        bot=bot,
+        library=library,
+        unanswered=unanswered,
+        settings=settings,
+        lang=lang,
+        feedback=feedback,
     )
 
 

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.i18n import resolve_language
 from bot.library import Library
 from bot.storage import UserRepository
+from bot.storage.feedback import FeedbackRepository
 from handlers import views
 from handlers.callbacks import LanguageCB, MenuCB
 from handlers.guides import GUIDES_PAYLOAD, send_guide
@@ -28,6 +29,7 @@ async def start_deep_link(
     settings: Settings,
     lang: str,
     user_language: str | None,
+    feedback: FeedbackRepository,
 ) -> None:
     slug = (command.args or "").strip()
     if user_language is None and message.from_user:
@@ -37,7 +39,7 @@ async def start_deep_link(
     if slug == GUIDES_PAYLOAD:
         text, kb = views.categories(library, lang)
         await message.answer(text, reply_markup=kb)
-    elif not await send_guide(message, bot, library, slug, lang):
+    elif not await send_guide(message, bot, library, slug, lang, feedback):
         text, kb = views.categories(library, lang)
         await message.answer(views.not_found() + "\n\n" + text, reply_markup=kb)
 
