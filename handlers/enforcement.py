@@ -7,14 +7,15 @@ call fails for a reason that may pass (flood limit, network), it stays pending a
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -27,6 +28,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.moderation.durations import format_duration
+from bot.retrying import already_done
 from bot.storage import ChatRepository
 from bot.storage.moderation import Action, ModerationRepository, now_utc
 from bot.translatable import N_
@@ -34,8 +36,13 @@ from bot.translatable import N_
 log = logging.getLogger(__name__)
 
 LOG_CHAT = "log_chat_id"
-MAX_RETRIES = 3
-RETRY_AFTER_CAP_SECONDS = 30.0
+# Faults that may pass: the action stays pending and the sweep retries it (after the session layer's own retries).
+TRANSIENT = (TelegramRetryAfter, TelegramServerError, TelegramNetworkError, ClientDecodeError)
+SWEEP_MIN_AGE = timedelta(seconds=10)  # an action of this process younger than this may be about to be executed
+GIVE_UP_AFTER = timedelta(hours=24)  # a day without Telegram's confirmation: failed, an admin can redo it
+MAX_SWEEP_ATTEMPTS = 200  # an action Telegram keeps failing on must not be hammered forever
+# Telegram treats a restriction ending less than 30 s from now as permanent; such an action is not sent late.
+MIN_RESTRICTION = timedelta(seconds=30)
 
 MUTED = ChatPermissions(
     can_send_messages=False, can_send_audios=False, can_send_documents=False, can_send_photos=False,
@@ -57,7 +64,12 @@ ACTION_NAMES = {
     "warn": N_("⚠️ Warning"),
     "unwarn": N_("↩️ Warning removed"),
     "delete": N_("🗑 Message deleted"),
+    "hold": N_("⏸ Message held for review"),
+    "release": N_("✅ Held message published"),
+    "approve": N_("🚪 Join request approved"),
+    "decline": N_("🚪 Join request declined"),
 }
+DRY_RUN = "dry_run"  # the status of an action that a chat in dry-run mode only logged
 # What undoes what; kicks and deletions cannot be undone (a kicked person may simply rejoin).
 UNDO = {"ban": "unban", "mute": "unmute", "warn": "unwarn"}
 
@@ -92,6 +104,8 @@ class Enforcer:
         self.chats = chats
         self.i18n = i18n
         self.default_language = default_language
+        self._in_flight: set[int] = set()  # ids being executed right now, which the sweep must not touch
+        self._recovered_upto = 0  # see mark_recovery_point
 
     async def chat_language(self, chat_id: int) -> str:
         return (await self.chats.get(chat_id)).language or self.default_language
@@ -113,34 +127,105 @@ class Enforcer:
         undo_of: int | None = None,
         target_name: str = "",
         actor_name: str = "",
+        dry_run: bool = False,
+        notify: bool = True,
+        buttons: Callable[[Action], InlineKeyboardMarkup] | None = None,
     ) -> Outcome:
-        """Record, execute and log one action."""
+        """Record, execute and log one action. dry_run: record and log what would be done, do nothing.
+        notify=False keeps routine automatic steps (a join check passed) out of the log chat; they stay in the
+        audit log. `buttons` replaces the Undo button (a held message gets Publish / Discard)."""
         record = await self.moderation.record(
             chat_id=chat_id, action=action, target_id=target_id, actor_id=actor_id, reason=reason, until=until,
             message_id=message_id, evidence=evidence, automatic=automatic, network_id=network_id, undo_of=undo_of,
+            status=DRY_RUN if dry_run else "pending",
         )  # fmt: skip
-        outcome = await self.execute(bot, record)
-        await self.post_log(bot, outcome, target_name=target_name, actor_name=actor_name)
+        outcome = Outcome(record) if dry_run else await self.execute(bot, record)
+        if notify:
+            await self.post_log(bot, outcome, target_name=target_name, actor_name=actor_name, buttons=buttons)
         return outcome
 
-    async def execute(self, bot: Bot, action: Action) -> Outcome:
-        """Ask Telegram to do it; mark done, failed (refused) or leave pending (may pass)."""
-        for attempt in range(MAX_RETRIES):
-            try:
-                await self._call(bot, action)
-            except TelegramRetryAfter as exc:
-                await asyncio.sleep(min(float(exc.retry_after), RETRY_AFTER_CAP_SECONDS))
-            except (TelegramNetworkError, TelegramServerError):
-                await asyncio.sleep(0.5 * 2**attempt)
-            except (TelegramBadRequest, TelegramForbiddenError) as exc:
-                await self.moderation.set_status(action.id, "failed", exc.message)
-                log.warning("action %d (%s) refused by Telegram: %s", action.id, action.action, exc.message)
-                return Outcome(action, refused=exc.message)
-            else:
+    async def execute(self, bot: Bot, action: Action, *, retry: bool = False) -> Outcome:
+        """Ask Telegram once — the session layer (bot/retrying.py) already retries passing faults — and mark the
+        action done, failed (refused), or leave it pending for the sweep (`retry_pending`).
+
+        retry: an earlier attempt (maybe in a process that crashed) may already have worked, so a deletion that
+        finds no message is done, not refused."""
+        self._in_flight.add(action.id)
+        try:
+            await self._call(bot, action)
+        except TelegramBadRequest as exc:
+            if retry and already_done(exc.method, exc):
                 await self.moderation.set_status(action.id, "done")
                 return Outcome(action)
-        log.warning("action %d (%s) still pending after %d attempts", action.id, action.action, MAX_RETRIES)
-        return Outcome(action, pending=True)
+            return await self._refused(action, exc.message)
+        except TelegramForbiddenError as exc:
+            return await self._refused(action, exc.message)
+        except TRANSIENT as exc:
+            await self.moderation.note_attempt(action.id, type(exc).__name__)
+            log.warning("action %d (%s) not confirmed (%s); it stays pending", action.id, action.action,
+                        type(exc).__name__)  # fmt: skip
+            return Outcome(action, pending=True)
+        else:
+            await self.moderation.set_status(action.id, "done")
+            return Outcome(action)
+        finally:
+            self._in_flight.discard(action.id)
+
+    async def _refused(self, action: Action, reason: str) -> Outcome:
+        await self.moderation.set_status(action.id, "failed", reason)
+        log.warning("action %d (%s) refused by Telegram: %s", action.id, action.action, reason)
+        return Outcome(action, refused=reason)
+
+    async def mark_recovery_point(self) -> None:
+        """Call once at start-up, before updates flow: actions up to here were recorded by an earlier run, so none
+        of them can be in flight in this process and the sweep may retry them at once."""
+        self._recovered_upto = await self.moderation.last_action_id()
+
+    async def retry_pending(self, bot: Bot, *, now: datetime | None = None) -> int:
+        """One sweep over the actions Telegram has not confirmed; returns how many were settled (done or failed).
+
+        An action recorded by this process is left alone while a handler may still be executing it (in flight, or
+        younger than SWEEP_MIN_AGE). A mute or ban whose end has passed is not sent any more: Telegram reads an
+        until_date in the past as "forever". After GIVE_UP_AFTER or MAX_SWEEP_ATTEMPTS an action is marked failed
+        and logged. Two passing faults in a row end the sweep: Telegram is still unreachable."""
+        now = now or now_utc()
+        settled = faults = 0
+        for action in await self.moderation.pending():
+            if action.id in self._in_flight:
+                continue
+            if action.id > self._recovered_upto and now - action.created_at < SWEEP_MIN_AGE:
+                continue
+            attempts = await self.moderation.attempts(action.id)
+            if action.until is not None and action.until <= now + MIN_RESTRICTION:
+                reason = "expired before Telegram confirmed it"
+            elif now - action.created_at > GIVE_UP_AFTER or attempts >= MAX_SWEEP_ATTEMPTS:
+                reason = f"gave up after {attempts} attempts: Telegram did not confirm"
+            else:
+                outcome = await self.execute(bot, action, retry=True)
+                if outcome.pending:
+                    faults += 1
+                    if faults >= 2:
+                        break
+                    continue
+                faults = 0
+                settled += 1
+                log.info("pending action %d (%s) settled on retry", action.id, action.action)
+                await self._post_log_quietly(bot, outcome)
+                continue
+            await self.moderation.set_status(action.id, "failed", reason)
+            log.error("action %d (%s) failed: %s", action.id, action.action, reason)
+            settled += 1
+            await self._post_log_quietly(bot, Outcome(action, refused=reason))
+        return settled
+
+    async def _post_log_quietly(self, bot: Bot, outcome: Outcome) -> None:
+        """The sweep reports what became of an action in the log chat; a failure to post must not stop it."""
+        action = await self.moderation.get(outcome.action.id) or outcome.action
+        try:
+            with self.i18n.context():  # the sweep runs outside any update, where no I18n is current
+                await self.post_log(bot, Outcome(action, refused=outcome.refused, pending=outcome.pending))
+        except Exception as exc:  # the log chat is a courtesy; the audit log in the database is the record
+            log.warning("cannot post action %d to the log chat: %s", action.id, type(exc).__name__)
 
     async def _call(self, bot: Bot, action: Action) -> None:
         chat, target = action.chat_id, action.target_id
@@ -155,11 +240,21 @@ class Enforcer:
             await bot.restrict_chat_member(chat, target, permissions=MUTED, until_date=action.until)
         elif action.action == "unmute" and target is not None:
             await bot.restrict_chat_member(chat, target, permissions=UNMUTED)
-        elif action.action == "delete" and action.message_id is not None:
+        elif action.action == "decline" and target is not None:
+            await bot.decline_chat_join_request(chat, target)
+        elif action.action in ("delete", "hold") and action.message_id is not None:
             await bot.delete_message(chat, action.message_id)
-        # warn / unwarn change only our own records.
+        # warn / unwarn / release change only our own records.
 
-    async def post_log(self, bot: Bot, outcome: Outcome, *, target_name: str = "", actor_name: str = "") -> None:
+    async def post_log(
+        self,
+        bot: Bot,
+        outcome: Outcome,
+        *,
+        target_name: str = "",
+        actor_name: str = "",
+        buttons: Callable[[Action], InlineKeyboardMarkup] | None = None,
+    ) -> None:
         """Post the action to the chat's log chat, with Undo where it can be undone."""
         action = outcome.action
         settings = await self.chats.get(action.chat_id)
@@ -168,10 +263,14 @@ class Enforcer:
             return
         with self.i18n.use_locale(settings.language or self.default_language):
             text = describe(action, target_name=target_name, actor_name=actor_name)
-            if not outcome.done:
-                text += "\n" + refusal(outcome)
             markup = None
-            if action.action in UNDO and outcome.done:
+            if action.status == DRY_RUN:
+                text += "\n" + escape(_("🧪 Dry run: nothing was done."))
+            elif not outcome.done:
+                text += "\n" + refusal(outcome)
+            elif buttons is not None:
+                markup = buttons(action)
+            elif action.action in UNDO:
                 button = InlineKeyboardButton(text=_("↩️ Undo"), callback_data=UndoCB(action_id=action.id).pack())
                 markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
         try:

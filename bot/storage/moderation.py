@@ -76,12 +76,13 @@ class ModerationRepository:
         automatic: bool = False,
         network_id: int | None = None,
         evidence: str | None = None,
+        status: str = "pending",
     ) -> Action:
         cur = await self.db.conn.execute(
             "INSERT INTO mod_actions (chat_id, target_id, actor_id, action, reason, created_at, until, message_id, "
-            "undo_of, automatic, network_id, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "undo_of, automatic, network_id, evidence, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (chat_id, target_id, actor_id, action, reason[:500], iso(now_utc()), iso(until), message_id, undo_of,
-             int(automatic), network_id, evidence[:EVIDENCE_MAX] if evidence else None),
+             int(automatic), network_id, evidence[:EVIDENCE_MAX] if evidence else None, status),
         )  # fmt: skip
         await self.db.conn.commit()
         action_row = await self.get(int(cur.lastrowid or 0))
@@ -107,6 +108,21 @@ class ModerationRepository:
     async def pending(self) -> list[Action]:
         rows = await self.db.fetchall(f"SELECT {_COLUMNS} FROM mod_actions WHERE status = 'pending' ORDER BY id")
         return [Action.from_row(r) for r in rows]
+
+    async def note_attempt(self, action_id: int, error: str) -> None:
+        """An attempt that Telegram did not confirm: count it and keep the action pending for the next sweep."""
+        await self.db.execute(
+            "UPDATE mod_actions SET attempts = attempts + 1, error = ? WHERE id = ? AND status = 'pending'",
+            (error, action_id),
+        )
+
+    async def attempts(self, action_id: int) -> int:
+        row = await self.db.fetchone("SELECT attempts FROM mod_actions WHERE id = ?", (action_id,))
+        return int(row[0]) if row else 0
+
+    async def last_action_id(self) -> int:
+        row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM mod_actions")
+        return int(row[0]) if row else 0
 
     async def active_restriction(self, user_id: int) -> Action | None:
         """The latest ban or mute of this user that is done, not undone and not expired."""
