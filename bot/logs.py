@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 
 
@@ -25,6 +26,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class TextFormatter(logging.Formatter):
+    """Plain text lines; a logged exception shows its type and code locations, never its message (which may quote
+    what someone wrote: a parse error of their text, a Telegram error echoing a parameter)."""
+
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def,override]
+        frames = "".join(traceback.format_tb(ei[2])).rstrip("\n")
+        return f"Traceback (most recent call last):\n{frames}\n{ei[0].__name__}" if ei[0] else ""
+
+
 class RedactingFormatter(logging.Formatter):
     def __init__(self, inner: logging.Formatter, secrets: list[str]) -> None:
         super().__init__()
@@ -39,7 +49,7 @@ class RedactingFormatter(logging.Formatter):
 
 
 def setup_logging(level: str = "INFO", fmt: str = "text", secrets: list[str] | None = None) -> None:
-    inner = JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    inner = JsonFormatter() if fmt == "json" else TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(RedactingFormatter(inner, secrets or []))
     root = logging.getLogger()
@@ -47,3 +57,6 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: list[str] | N
     root.setLevel(level)
     # aiogram logs every handled update at INFO; keep the operator's log about the bot, not the framework.
     logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    # aiosqlite logs every statement with its parameters at DEBUG: that would put evidence and appeal text in the
+    # log. Its warnings and errors still come through.
+    logging.getLogger("aiosqlite").setLevel(logging.WARNING)

@@ -36,12 +36,17 @@ class UserLanguageMiddleware(I18nMiddleware):
             lang = default
         else:
             lang = resolve_language(user.language_code, default)
+            chat = data.get("event_chat")
             try:
-                record = await self.users.touch(user.id, datetime.now(self.tz).date())
+                if chat is not None and chat.type != "private":
+                    # Group traffic reads a stored language but stores nothing: see PRIVACY.md, `users`.
+                    record = await self.users.known(user.id)
+                else:
+                    record = await self.users.touch(user.id, datetime.now(self.tz).date())
             except (StorageError, sqlite3.Error, ValueError) as exc:
                 log.warning("user storage unavailable, using Telegram language: %s", type(exc).__name__)
             else:
-                if record.language:
+                if record is not None and record.language:
                     lang = record.language
                     data["user_language"] = record.language
         data["lang"] = lang

@@ -25,11 +25,12 @@ class UserRepository:
     def __init__(self, db: Database, cache_size: int = CACHE_SIZE) -> None:
         self.db = db
         self.cache_size = cache_size
-        self._cache: OrderedDict[int, UserRecord] = OrderedDict()
+        # None caches "no record": group members who never opened the bot are looked up without a query each time.
+        self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
 
-    def _remember(self, record: UserRecord) -> UserRecord:
-        self._cache[record.user_id] = record
-        self._cache.move_to_end(record.user_id)
+    def _remember(self, user_id: int, record: UserRecord | None) -> UserRecord | None:
+        self._cache[user_id] = record
+        self._cache.move_to_end(user_id)
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return record
@@ -42,6 +43,14 @@ class UserRepository:
             "SELECT user_id, language, first_seen, last_seen FROM users WHERE user_id = ?", (user_id,)
         )
         return UserRecord(*row) if row else None
+
+    async def known(self, user_id: int) -> UserRecord | None:
+        """The record if the person has one, without creating it (for updates from groups: writing in a group
+        someone else added the bot to is not opening the bot, so it leaves no record)."""
+        if user_id in self._cache:
+            self._cache.move_to_end(user_id)
+            return self._cache[user_id]
+        return self._remember(user_id, await self.get(user_id))
 
     async def touch(self, user_id: int, today: date) -> UserRecord:
         """Record that the user was seen today and return their record (created on first sight).
@@ -60,7 +69,8 @@ class UserRepository:
         )
         record = await self.get(user_id)
         assert record is not None
-        return self._remember(record)
+        self._remember(user_id, record)
+        return record
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
@@ -71,4 +81,6 @@ class UserRepository:
         )
         cached = self._cache.get(user_id)
         if cached is not None:
-            self._remember(replace(cached, language=language, last_seen=day))
+            self._remember(user_id, replace(cached, language=language, last_seen=day))
+        else:
+            self._cache.pop(user_id, None)  # a cached "no record" is wrong now

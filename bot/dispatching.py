@@ -1,0 +1,53 @@
+"""Dispatcher tuning that keeps aiogram's behaviour and removes its per-update overhead.
+
+aiogram runs every filter that is not a coroutine — every magic filter such as `F.chat.type == "private"` — in a
+worker thread (`asyncio.to_thread`), to protect the event loop from blocking code. Ours are attribute comparisons
+that take microseconds; the thread round trip takes ~50–100 µs on a busy core, and an update passes a dozen of
+them on its way through the routers. That was the largest single cost of an update (benchmarks/throughput.py).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from aiogram import Router
+from aiogram.dispatcher.event.handler import FilterObject
+
+
+def _inline(filter_object: FilterObject) -> None:
+    if filter_object.awaitable:
+        return
+    check: Callable[..., Any] = filter_object.callback
+
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    # `params` (what aiogram passes in) stays as computed from the original callable's signature.
+    filter_object.callback = run
+    filter_object.awaitable = True
+
+
+def inline_sync_filters(router: Router) -> int:
+    """Make every synchronous filter of the router tree run in the event loop; returns how many were changed."""
+    changed = 0
+    for each in router.chain_tail:
+        for observer in each.observers.values():
+            handlers = [observer._handler, *observer.handlers]  # the router-level filters live on `_handler`
+            for handler in handlers:
+                for filter_object in handler.filters or []:
+                    if not filter_object.awaitable and not inspect.iscoroutinefunction(filter_object.callback):
+                        _inline(filter_object)
+                        changed += 1
+    return changed
+
+
+def threaded_filters(router: Router) -> list[str]:
+    """Filters that would still run in a thread (for the test that keeps this true as routers are added)."""
+    found = []
+    for each in router.chain_tail:
+        for name, observer in each.observers.items():
+            for handler in [observer._handler, *observer.handlers]:
+                found += [f"{each.name}.{name}" for f in handler.filters or [] if not f.awaitable]
+    return found

@@ -1,0 +1,38 @@
+"""The throughput benchmark's core runs and reports numbers; the dispatcher runs no filter in a thread."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from bot.dispatching import threaded_filters
+from tests.conftest import Harness
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_benchmark():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("throughput", REPO / "benchmarks" / "throughput.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["throughput"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_benchmark_core_runs_and_reports(tmp_path: Path) -> None:
+    throughput = load_benchmark()
+    result = await throughput.run_benchmark(updates=300, users=1000, seed=3, workdir=tmp_path)
+    assert result.bot.updates == result.bare.updates == 300
+    assert result.bot.rate > 0 and result.bare.rate > 0 and result.ratio > 0
+    assert 0 < result.bot.percentile(50) <= result.bot.percentile(99)
+    assert result.bot.api_calls > 0 and result.bare.api_calls == 300  # the echo answers every update once
+    assert result.max_rss_mb >= result.baseline_mb > 0
+    text = throughput.report(result)
+    assert "updates/s" in text and "ratio" in text and "p99" in text and "peak memory" in text
+
+
+async def test_no_filter_runs_in_a_worker_thread(harness: Harness) -> None:
+    # aiogram would run each synchronous (magic) filter through asyncio.to_thread; see bot/dispatching.py.
+    assert threaded_filters(harness.dp) == []  # type: ignore[arg-type]
