@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.types import ChatMemberUpdated, Message
 
 from bot.storage import ChatRepository
+from bot.storage.members import MemberRepository
 from bot.storage.moderation import ModerationRepository
 from handlers.admins import AdminCache
 
@@ -22,12 +23,17 @@ async def member_changed(event: ChatMemberUpdated, admins: AdminCache) -> None:
 
 
 async def migrated(
-    message: Message, moderation: ModerationRepository, chats: ChatRepository, admins: AdminCache
+    message: Message,
+    moderation: ModerationRepository,
+    chats: ChatRepository,
+    admins: AdminCache,
+    members: MemberRepository,
 ) -> None:
     old_id, new_id = message.chat.id, message.migrate_to_chat_id
     if new_id is None:
         return
     await moderation.migrate_chat(old_id, new_id)
+    await members.migrate_chat(old_id, new_id)
     chats.forget(old_id)
     chats.forget(new_id)
     admins.invalidate(old_id)

@@ -14,14 +14,52 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import LANGUAGES, Settings
 from bot.i18n import LANGUAGE_NAMES
+from bot.protection import DEFAULT, ProtectionConfig
 from bot.storage import ChatRepository, ChatSettings
 from handlers.admins import AdminCache
 from handlers.enforcement import LOG_CHAT
 from handlers.groups import AUTO_ANSWER
 from handlers.moderation import CONFIRM_DELETE_SECONDS, WARN_ACTION, WARN_LIMIT
+from handlers.protection import PROTECTION
 
 WARN_LIMITS = (2, 3, 4, 5)
 CONFIRM_CHOICES = (0, 30, 120)
+# Protection switches: button key → (ProtectionConfig field, the values the button cycles through).
+PROTECTION_SWITCHES: dict[str, tuple[str, tuple[object, ...]]] = {
+    "p_on": ("enabled", (True, False)),
+    "p_join": ("join_check", (True, False)),
+    "p_fail": ("join_fail_action", ("remove", "read_only")),
+    "p_night": ("night_mode", (True, False)),
+    "p_nact": ("night_action", ("hold", "read_only")),
+    "p_dry": ("dry_run", (False, True)),
+}
+
+
+def protection_values(chat: ChatSettings) -> dict[str, object]:
+    changes = chat.get(PROTECTION, {})
+    return {name: changes.get(name, getattr(DEFAULT, name)) for name, _values in PROTECTION_SWITCHES.values()}
+
+
+def protection_rows(chat: ChatSettings, button) -> list[list[InlineKeyboardButton]]:  # type: ignore[no-untyped-def]
+    v = protection_values(chat)
+
+    def switch(key: str, text: str) -> list[InlineKeyboardButton]:
+        name, values = PROTECTION_SWITCHES[key]
+        return [button(text, key, values.index(_next(values, v[name])))]
+
+    on_off = {True: _("on"), False: _("off")}
+    rows = [switch("p_on", _("🛡 Protection: {state}").format(state=on_off[bool(v["enabled"])]))]
+    if v["enabled"]:
+        rows += [
+            switch("p_join", _("Join check: {state}").format(state=on_off[bool(v["join_check"])])),
+            switch("p_fail", _("No answer in time: remove") if v["join_fail_action"] == "remove"
+                   else _("No answer in time: keep read-only")),
+            switch("p_night", _("Night mode: {state}").format(state=on_off[bool(v["night_mode"])])),
+            switch("p_nact", _("At night newcomers: held for review") if v["night_action"] == "hold"
+                   else _("At night newcomers: read-only")),
+            switch("p_dry", _("Dry run (log only): {state}").format(state=on_off[bool(v["dry_run"])])),
+        ]  # fmt: skip
+    return rows
 
 
 class SettingsCB(CallbackData, prefix="s"):
@@ -54,6 +92,7 @@ def settings_view(chat: ChatSettings, title: str, default_language: str) -> tupl
         [button(_("Automatic answers: on") if auto else _("Automatic answers: off"), "auto", int(not auto))],
         [button(_("Confirmations: keep") if not confirm else _("Confirmations: delete after {s} s").format(s=confirm),
                 "confirm", _next(CONFIRM_CHOICES, confirm))],
+        *protection_rows(chat, button),
     ]  # fmt: skip
     log_line = (
         _("Log chat: {id}").format(id=log_chat)
@@ -107,6 +146,11 @@ async def settings_button(
         await chats.set_value(cid, AUTO_ANSWER, value == "1")
     elif key == "confirm" and value.isdigit() and int(value) in CONFIRM_CHOICES:
         await chats.set_value(cid, CONFIRM_DELETE_SECONDS, int(value))
+    elif key in PROTECTION_SWITCHES and value.isdigit() and int(value) < len(PROTECTION_SWITCHES[key][1]):
+        name, values = PROTECTION_SWITCHES[key]
+        changes = {**(await chats.get(cid)).get(PROTECTION, {}), name: values[int(value)]}
+        ProtectionConfig.from_dict(changes)  # the switches only offer valid values; this keeps it so
+        await chats.set_value(cid, PROTECTION, changes)
     else:
         await query.answer()
         return

@@ -18,6 +18,7 @@ from bot.storage import Database, UserRepository
 from bot.storage.moderation import now_utc
 from bot.storage.privacy import forget_user, holdings
 from bot.translatable import N_
+from handlers.protection import Guard
 from handlers.usernames import Usernames
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,12 @@ async def show(query: CallbackQuery, text: str) -> None:
 
 
 async def forget_button(
-    query: CallbackQuery, callback_data: PrivacyCB, db: Database, users: UserRepository, usernames: Usernames
+    query: CallbackQuery,
+    callback_data: PrivacyCB,
+    db: Database,
+    users: UserRepository,
+    usernames: Usernames,
+    guard: Guard,
 ) -> None:
     if callback_data.op != "forget":
         await query.answer()
@@ -121,6 +127,7 @@ async def forget_button(
     affected = await forget_user(db, user_id, now_utc())
     users.forget(user_id)
     usernames.forget(user_id)
+    guard.forget_user(user_id)  # texts waiting to be returned, flood counters
     log.info("a user was forgotten: %d rows", sum(v for k, v in affected.items() if not k.endswith(":kept")))
     kept = sum(v for k, v in affected.items() if k.endswith(":kept"))
     text = _("Done: I deleted everything I stored about you.")

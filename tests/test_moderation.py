@@ -34,7 +34,7 @@ async def chats(harness: Harness) -> Chats:
     return c
 
 
-async def troll_message(harness: Harness, text: str = "you are all idiots"):  # type: ignore[no-untyped-def]
+async def troll_message(harness: Harness, text: str = "you are all wrong about this"):  # type: ignore[no-untyped-def]
     message = TROLL.message(text, harness.session)
     await harness.dp.feed_update(harness.bot, Update(update_id=900 + message.message_id, message=message))  # type: ignore[attr-defined]
     return message
@@ -79,7 +79,7 @@ async def test_admin_bans_by_reply_with_duration(harness: Harness, chats: Chats)
     entry = (await harness.services.moderation.latest(GROUP))[0]
     assert (entry.action, entry.status, entry.actor_id, entry.target_id, entry.reason) == (
         "ban", "done", ADMIN.user_id, TROLL.user_id, "insults")  # fmt: skip
-    assert entry.evidence == "you are all idiots"
+    assert entry.evidence == "you are all wrong about this"
 
 
 async def test_mute_without_duration_is_until_lifted(harness: Harness, chats: Chats) -> None:

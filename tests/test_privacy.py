@@ -163,6 +163,10 @@ async def test_forget_me_leaves_no_trace_in_any_table(harness: Harness, chats: C
     db = harness.services.db
     before = await traces(db, VICTIM)
     assert {t for t, _ in before} >= {t for t, _ in PEOPLE}
+    guard = harness.dp["guard"]  # type: ignore[index]
+    token = guard.returns.put(VICTIM, "their text with an IIN, waiting to be returned")
+    guard.flood.hit(OTHER_GROUP, VICTIM, 0.0, guard.config(await harness.services.chats.get(OTHER_GROUP)).flood_day)
+    assert len(guard.flood) == 1
 
     await harness.send(ME, "/forget_me")
     assert "This cannot be undone." in harness.last()
@@ -184,7 +188,8 @@ async def test_forget_me_leaves_no_trace_in_any_table(harness: Harness, chats: C
     assert tuple(await db.fetchone("SELECT added_by FROM volunteers WHERE user_id = 555") or ()) == (0,)
     assert await db.fetchone("SELECT 1 FROM users WHERE user_id = 20") is not None
     assert tuple(await db.fetchone("SELECT name FROM networks") or ()) == ("Zarina's chats",)
-    # In-memory caches forget too: the next /start asks for the language again.
+    # In-memory caches forget too: the text waiting for them, flood counters, and the next /start asks again.
+    assert guard.returns.take(token, VICTIM) is None and len(guard.flood) == 0
     await harness.send(ME, "/start")
     assert "Choose your language" in harness.last()
     # The active ban still counts: an appeal finds it.

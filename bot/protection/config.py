@@ -18,6 +18,8 @@ from bot.protection.matcher import compile_pattern
 
 # Official and well-known domains a newcomer may link to. State portals first, then banks, mobile operators and
 # services the relocation guides point to. Subdomains are allowed too ("www.gov.kz", "idp.egov.kz", "kgd.gov.kz").
+# eqonaq.kz (the foreigners' registration system named in FACTS.md) and the bank domains are the organisations' own
+# sites as of 2026; a chat can add or remove entries with /protection allow|disallow.
 DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
     # state
     "egov.kz",
@@ -30,9 +32,11 @@ DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
     "primeminister.kz",
     "eqonaq.kz",
     "post.kz",
-    # international
+    # international organisations, and the human-rights bureau and legal news the guides cite
     "unhcr.org",
     "iom.int",
+    "bureau.kz",
+    "zakon.kz",
     # banks
     "kaspi.kz",
     "halykbank.kz",
@@ -62,6 +66,7 @@ DEFAULT_ALLOWED_DOMAINS: tuple[str, ...] = (
 
 ACTIONS = ("none", "delete", "delete_warn", "mute", "hold")
 NIGHT_ACTIONS = ("read_only", "hold")
+JOIN_FAIL_ACTIONS = ("remove", "read_only")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}$")
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 _MAX_PHRASES = 500
@@ -106,6 +111,13 @@ class ProtectionConfig:
     threat_action: str = "hold"
     # Dry run: verdicts are computed and logged, but handlers take no action.
     dry_run: bool = False
+    # The whole automatic protection of a chat (filters and join check) can be switched off by its admins.
+    enabled: bool = True
+    # Join check: a new member is restricted until they answer a short challenge within `join_timeout_seconds`;
+    # then they are removed (they may rejoin and try again) or kept read-only until an admin lets them in.
+    join_check: bool = True
+    join_timeout_seconds: int = 180
+    join_fail_action: str = "remove"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -248,6 +260,10 @@ def _validate(c: ProtectionConfig) -> None:
         _zone(c.timezone)
     except Exception as exc:  # ZoneInfoNotFoundError, ValueError for malformed keys
         raise ValueError(f"timezone: {c.timezone!r} is not a known time zone") from exc
+    if not 30 <= c.join_timeout_seconds <= 3600:
+        raise ValueError(f"join_timeout_seconds: {c.join_timeout_seconds!r} must be between 30 and 3600")
+    if c.join_fail_action not in JOIN_FAIL_ACTIONS:
+        raise ValueError(f"join_fail_action: {c.join_fail_action!r} must be one of {', '.join(JOIN_FAIL_ACTIONS)}")
     if c.night_action not in NIGHT_ACTIONS:
         raise ValueError(f"night_action: {c.night_action!r} must be one of {', '.join(NIGHT_ACTIONS)}")
     for name in ("insult_action", "hate_action", "threat_action"):

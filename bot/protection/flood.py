@@ -49,6 +49,10 @@ class FloodTracker:
             times.popleft()
         return len(times) > limit.messages
 
+    def forget_user(self, user_id: int) -> None:
+        for key in [key for key in self._times if key[1] == user_id]:
+            del self._times[key]
+
     def forget_idle(self, now: float, idle_seconds: float = 3600.0) -> int:
         """Drop users silent for `idle_seconds`; returns how many were dropped (call now and then)."""
         stale = [key for key, times in self._times.items() if not times or times[-1] <= now - idle_seconds]

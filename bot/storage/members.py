@@ -1,0 +1,96 @@
+"""Members under the join check or on probation (see the `members` migration for why each field exists)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.database import Database
+
+CHALLENGE = "challenge"
+REQUEST = "request"
+PROBATION = "probation"
+FAILED = "failed"
+
+_COLUMNS = "chat_id, user_id, state, joined_at, messages, answer, deadline, attempts, prompt_id"
+
+
+@dataclass(frozen=True)
+class Member:
+    chat_id: int
+    user_id: int
+    state: str
+    joined_at: int
+    messages: int = 0
+    answer: str | None = None
+    deadline: int | None = None
+    attempts: int = 0
+    prompt_id: int | None = None
+
+
+class MemberRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def get(self, chat_id: int, user_id: int) -> Member | None:
+        row = await self.db.fetchone(
+            f"SELECT {_COLUMNS} FROM members WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
+        )
+        return Member(*row) if row else None
+
+    async def challenge(
+        self, chat_id: int, user_id: int, *, state: str, joined_at: int, answer: str, deadline: int, attempts: int
+    ) -> None:
+        """Open (or renew) a challenge. `joined_at` of an existing row is kept: rejoining never restarts probation."""
+        await self.db.execute(
+            "INSERT INTO members (chat_id, user_id, state, joined_at, answer, deadline, attempts) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, user_id) DO UPDATE SET state = excluded.state, "
+            "answer = excluded.answer, deadline = excluded.deadline, attempts = excluded.attempts, prompt_id = NULL",
+            (chat_id, user_id, state, joined_at, answer, deadline, attempts),
+        )
+
+    async def set_prompt(self, chat_id: int, user_id: int, prompt_id: int) -> None:
+        await self.db.execute(
+            "UPDATE members SET prompt_id = ? WHERE chat_id = ? AND user_id = ?", (prompt_id, chat_id, user_id)
+        )
+
+    async def start_probation(self, chat_id: int, user_id: int, joined_at: int) -> None:
+        await self.db.execute(
+            "INSERT INTO members (chat_id, user_id, state, joined_at) VALUES (?, ?, 'probation', ?) "
+            "ON CONFLICT (chat_id, user_id) DO UPDATE SET state = 'probation', answer = NULL, deadline = NULL, "
+            "attempts = 0, prompt_id = NULL",
+            (chat_id, user_id, joined_at),
+        )
+
+    async def fail(self, chat_id: int, user_id: int) -> None:
+        await self.db.execute(
+            "UPDATE members SET state = 'failed', answer = NULL, deadline = NULL, prompt_id = NULL "
+            "WHERE chat_id = ? AND user_id = ?",
+            (chat_id, user_id),
+        )
+
+    async def count_message(self, chat_id: int, user_id: int) -> None:
+        await self.db.execute(
+            "UPDATE members SET messages = messages + 1 WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
+        )
+
+    async def remove(self, chat_id: int, user_id: int) -> None:
+        await self.db.execute("DELETE FROM members WHERE chat_id = ? AND user_id = ?", (chat_id, user_id))
+
+    async def due(self, now: int, limit: int = 100) -> list[Member]:
+        """Challenges whose time is up."""
+        rows = await self.db.fetchall(
+            f"SELECT {_COLUMNS} FROM members WHERE deadline IS NOT NULL AND deadline <= ? ORDER BY deadline LIMIT ?",
+            (now, limit),
+        )
+        return [Member(*row) for row in rows]
+
+    async def forget_failed(self, before: int) -> None:
+        """Failed checks are kept a while so that rejoining cannot skip them, not for ever."""
+        await self.db.execute("DELETE FROM members WHERE state = 'failed' AND joined_at < ?", (before,))
+
+    async def forget_silent(self, before: int) -> None:
+        """Probation ends when a member writes after it is over; someone who never writes again is not kept."""
+        await self.db.execute("DELETE FROM members WHERE state = 'probation' AND joined_at < ?", (before,))
+
+    async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        await self.db.execute("UPDATE OR IGNORE members SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
