@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 LANGUAGES: tuple[str, ...] = ("ru", "kk", "en")
 # aiogram's own token check, repeated here so a bad token is a configuration error and not a crash at start-up.
 _TOKEN_RE = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{20,}$")
+# Telegram's rule for setWebhook's secret_token; it comes back in the X-Telegram-Bot-Api-Secret-Token header.
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 # What each setting expects, in words, for the one-line error message.
 EXPECTED: dict[str, str] = {
@@ -29,6 +31,14 @@ EXPECTED: dict[str, str] = {
     "TIMEZONE": "an IANA time zone name, like Asia/Almaty",
     "LOG_FORMAT": "text or json",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "WEBHOOK_URL": "the public https:// URL Telegram posts updates to, like https://bot.example.org/tg/hook",
+    "WEBHOOK_SECRET": "1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's secret_token alphabet)",
+    "WEBHOOK_HOST": "the address the webhook server listens on, like 0.0.0.0 or 127.0.0.1",
+    "WEBHOOK_PORT": "a TCP port number from 1 to 65535",
+    "RETRY_BASE_DELAY": "seconds before the first retry of a failed Telegram call, from 0.01 to 60",
+    "RETRY_MAX_WAIT": "seconds one Telegram call may spend waiting and retrying, from 0 to 3600",
+    "PENDING_RETRY_INTERVAL": "seconds between retries of unconfirmed moderation actions, from 1 to 3600",
+    "EVIDENCE_RETENTION_DAYS": "a whole number of days from 1 to 3650",
 }
 
 
@@ -48,6 +58,17 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Almaty"
     log_format: Literal["text", "json"] = "text"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Webhook mode (`run --webhook`): Telegram posts to WEBHOOK_URL, a reverse proxy forwards it to HOST:PORT.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # The session layer's retries (bot/retrying.py) and the pending-action sweep; tests shorten them.
+    retry_base_delay: float = Field(default=0.5, ge=0.01, le=60)
+    retry_max_wait: float = Field(default=60.0, ge=0, le=3600)
+    pending_retry_interval: float = Field(default=30.0, ge=1, le=3600)
+    # Days that message text kept as moderation evidence (and appeal text) survives; see PRIVACY.md.
+    evidence_retention_days: int = Field(default=30, ge=1, le=3650)
 
     @field_validator("bot_token")
     @classmethod
@@ -63,6 +84,25 @@ class Settings(BaseSettings):
         if not re.match(r"^https?://[^\s/]+", value):
             raise ValueError("not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        # Telegram delivers webhooks over HTTPS only; the path is where our server listens.
+        if not re.match(r"^https://[^\s/?#]+(/[^\s?#]*)?$", value.strip()):
+            raise ValueError("not an https URL")
+        return value.strip()
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _SECRET_RE.match(value.get_secret_value()):
+            raise ValueError("bad secret")  # the value is never echoed
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -103,6 +143,24 @@ class Settings(BaseSettings):
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():
             raise ConfigError(f"BOT_TOKEN is not set: expected {EXPECTED['BOT_TOKEN']}")
         return self.bot_token.get_secret_value().strip()
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL: where the webhook server accepts Telegram's POSTs."""
+        rest = (self.webhook_url or "").removeprefix("https://")
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+    def require_webhook(self) -> tuple[str, str]:
+        """(url, secret) for webhook mode; both are required, so a forged POST cannot inject updates."""
+        if not self.webhook_url:
+            raise ConfigError(f"WEBHOOK_URL is not set (needed by run --webhook): expected {EXPECTED['WEBHOOK_URL']}")
+        if self.webhook_secret is None:
+            raise ConfigError(
+                f"WEBHOOK_SECRET is not set (needed by run --webhook): expected {EXPECTED['WEBHOOK_SECRET']}"
+            )
+        if self.webhook_path == "/healthz":
+            raise ConfigError("WEBHOOK_URL is invalid: its path must not be /healthz (the health check lives there)")
+        return self.webhook_url, self.webhook_secret.get_secret_value()
 
 
 def describe_error(error: ValidationError) -> str:
