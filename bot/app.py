@@ -15,9 +15,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.types import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
+from aiogram.types import LinkPreviewOptions
 
-from bot.config import LANGUAGES, ConfigError, Settings
+from bot.commands import register_commands
+from bot.config import ConfigError, Settings
 from bot.dispatching import inline_sync_filters
 from bot.i18n import Translations
 from bot.library import Library
@@ -29,22 +30,10 @@ from bot.storage.feedback import FeedbackRepository
 from bot.storage.members import MemberRepository
 from bot.storage.moderation import ModerationRepository
 from bot.storage.revisions import RevisionRepository
-from bot.translatable import N_
 
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE = 25.0  # seconds updates in flight get to finish on SIGTERM (Docker's default kill delay is 10 s)
-
-# (command, description) — descriptions are translated per language for setMyCommands.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Main menu")),
-    ("guides", N_("All guides by topic")),
-    ("emergency", N_("Emergency numbers and help contacts")),
-    ("search", N_("Find a guide by your question")),
-    ("language", N_("Change the language")),
-    ("appeal", N_("Appeal a ban or mute in a chat")),
-    ("privacy", N_("What the bot stores about you")),
-)
 
 
 @dataclass
@@ -204,15 +193,9 @@ def build_bot(settings: Settings, session: BaseSession | None = None, token: str
     )
 
 
-def command_list(i18n: Translations, lang: str) -> list[BotCommand]:
-    return [BotCommand(command=cmd, description=i18n.gettext(desc, locale=lang)) for cmd, desc in COMMANDS]
-
-
-async def register_commands(bot: Bot, i18n: Translations, default_language: str) -> None:
-    """Commands per language, so Telegram shows each user the menu in their app's language."""
-    await bot.set_my_commands(command_list(i18n, default_language), scope=BotCommandScopeDefault())
-    for lang in LANGUAGES:
-        await bot.set_my_commands(command_list(i18n, lang), scope=BotCommandScopeDefault(), language_code=lang)
+async def team(services: Services) -> list[int]:
+    """Owners and volunteers: they get the volunteer commands in their menu."""
+    return sorted({*services.volunteers.owners, *await services.volunteers.all()})
 
 
 async def startup(services: Services) -> None:
@@ -321,11 +304,11 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     stop_reloading = reload_on_sighup(services)
     try:
         if webhook:
-            await register_commands(bot, services.i18n, settings.default_language)
+            await register_commands(bot, services.i18n, settings.default_language, await team(services))
             await serve_webhook(settings, services, bot, dp)
         else:
             await bot.delete_webhook(drop_pending_updates=False)
-            await register_commands(bot, services.i18n, settings.default_language)
+            await register_commands(bot, services.i18n, settings.default_language, await team(services))
             await dp.start_polling(
                 bot, allowed_updates=allowed_updates(dp), handle_signals=True, close_bot_session=False
             )

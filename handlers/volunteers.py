@@ -6,12 +6,14 @@ import re
 from datetime import datetime
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 from aiogram.utils.i18n import gettext as _
 
+from bot.commands import clear_volunteer_menu, set_volunteer_menu
 from bot.config import Settings
+from bot.i18n import Translations
 from bot.storage import UnansweredRepository, VolunteerRepository
 from bot.storage.revisions import RevisionRepository
 from handlers.volunteer_access import VOLUNTEER_COMMANDS, IsVolunteer
@@ -37,9 +39,11 @@ async def unanswered_command(
 async def volunteers_command(
     message: Message,
     command: CommandObject,
+    bot: Bot,
     volunteers: VolunteerRepository,
     revisions: RevisionRepository,
     settings: Settings,
+    i18n: Translations,
 ) -> None:
     """Owners add and remove volunteers; every volunteer may see who is on the team (ids only)."""
     assert message.from_user is not None
@@ -67,12 +71,14 @@ async def volunteers_command(
         text = _("{id} is now a volunteer.") if added else _("{id} is already a volunteer or an owner.")
         if added:
             await revisions.audit(message.from_user.id, "volunteer_add", target_id=user_id)
+            await set_volunteer_menu(bot, i18n, settings.default_language, user_id)
     else:
         if volunteers.is_owner(user_id):
             text = _("{id} is an owner (BOT_OWNERS); owners are changed in the configuration.")
         elif await volunteers.remove(user_id):
             text = _("{id} is no longer a volunteer.")
             await revisions.audit(message.from_user.id, "volunteer_remove", target_id=user_id)
+            await clear_volunteer_menu(bot, user_id)
         else:
             text = _("{id} is not a volunteer.")
     await message.answer(escape(text.format(id=user_id)))

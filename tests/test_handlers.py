@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from aiogram.methods import EditMessageText, SendMessage, SetMyCommands
-from aiogram.types import Contact
+from aiogram.types import BotCommandScopeDefault, Contact
 
-from bot.app import register_commands
+from bot.commands import register_commands
 from tests.builders import Person
 from tests.conftest import Harness, write_guide
 
@@ -226,7 +226,22 @@ async def test_commands_registered_per_language(harness: Harness) -> None:
     await register_commands(harness.bot, harness.services.i18n, "ru")  # type: ignore[arg-type]
     calls = harness.session.sent(SetMyCommands)
     by_lang = {c.language_code: {x.command: x.description for x in c.commands} for c in calls}
+    calls = [c for c in calls if isinstance(c.scope, BotCommandScopeDefault)]
+    by_lang = {c.language_code: {x.command: x.description for x in c.commands} for c in calls}
     assert set(by_lang) == {None, "ru", "kk", "en"}
     assert by_lang["en"]["emergency"] == "Emergency numbers and help contacts"
     assert by_lang["kk"]["language"] == "Тілді ауыстыру"
     assert by_lang[None] == by_lang["ru"]
+
+
+async def test_admins_and_volunteers_get_their_own_menus(harness: Harness) -> None:
+    from aiogram.types import BotCommandScopeAllChatAdministrators, BotCommandScopeChat
+
+    await register_commands(harness.bot, harness.services.i18n, "ru", volunteers=[42])  # type: ignore[arg-type]
+    calls = harness.session.sent(SetMyCommands)
+    admin = [c for c in calls if isinstance(c.scope, BotCommandScopeAllChatAdministrators)]
+    assert {c.language_code for c in admin} == {None, "ru", "kk", "en"}
+    assert {"ban", "mute", "warn", "settings", "protection"} <= {x.command for x in admin[0].commands}
+    volunteer = [c for c in calls if isinstance(c.scope, BotCommandScopeChat) and c.scope.chat_id == 42]
+    kk = next(c for c in volunteer if c.language_code == "kk")
+    assert {"start", "review", "stale"} <= {x.command for x in kk.commands}

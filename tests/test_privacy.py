@@ -231,7 +231,7 @@ async def test_privacy_explains_and_counts_in_the_users_language(harness: Harnes
 
 
 async def test_privacy_is_a_registered_command() -> None:
-    from bot.app import COMMANDS
+    from bot.commands import COMMANDS
 
     assert "privacy" in {c for c, _ in COMMANDS}
 

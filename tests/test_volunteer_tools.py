@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from aiogram.methods import SendDocument
+from aiogram.methods import DeleteMyCommands, SendDocument, SetMyCommands
 
 from bot.config import Settings
 from tests.builders import Person
@@ -136,6 +136,11 @@ async def test_owners_add_and_remove_volunteers(harness: Harness) -> None:
     assert harness.last() == "This command is for the bot's volunteers."
     await harness.send(OWNER, "/volunteers add 70")
     assert harness.last() == "70 is now a volunteer."
+    # Their private chat's menu now lists the volunteer commands, in each language.
+    menus = [m for m in harness.session.sent(SetMyCommands) if getattr(m.scope, "chat_id", None) == 70]
+    assert {m.language_code for m in menus} == {None, "ru", "kk", "en"}
+    en = next(m for m in menus if m.language_code == "en")
+    assert {"review", "history", "rollback", "export"} <= {c.command for c in en.commands}
     await harness.send(newcomer, "/history iin")
     assert harness.last().startswith("No revisions of 'iin' yet")
     await harness.send(newcomer, "/volunteers add 71")  # volunteers cannot add others
@@ -148,6 +153,8 @@ async def test_owners_add_and_remove_volunteers(harness: Harness) -> None:
     assert harness.last().startswith("1 is an owner")
     await harness.send(OWNER, "/volunteers remove 70")
     assert harness.last() == "70 is no longer a volunteer."
+    removed = [m for m in harness.session.sent(DeleteMyCommands) if getattr(m.scope, "chat_id", None) == 70]
+    assert len(removed) == 4
     await harness.send(newcomer, "/history iin")
     assert harness.last() == "This command is for the bot's volunteers."
     audit = [(r[0], r[1]) for r in await harness.services.revisions.audit_log()]
