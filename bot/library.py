@@ -14,7 +14,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.guides import Catalogue, Guide, LoadResult, Problem
-from bot.overlay import GuideText, Key, Published, ReloadResult, current_texts, parse_text, parse_texts, validate_reload
+from bot.overlay import (
+    GuideText,
+    Key,
+    Published,
+    ReloadResult,
+    newer_files,
+    overlay,
+    parse_text,
+    parse_texts,
+    read_files,
+    validate_reload,
+)
 from bot.render import markdown_to_html
 from bot.search import SearchIndex
 
@@ -40,10 +51,13 @@ class Library:
 
     def load(self, published: Published | None = None) -> LoadResult:
         """Start-up: load content/ overlaid by published revisions; broken files are logged and skipped."""
-        texts = current_texts(self.content_dir, published or {})
+        files = read_files(self.content_dir)
+        texts = overlay(files, published or {})
         result = parse_texts(texts)
         for problem in result.problems:
             log.warning("content problem: %s", problem)
+        for slug, lang in newer_files(files, published or {}):
+            log.warning("content/%s/%s.md is newer than the published revision readers see", lang, slug)
         self.texts = texts
         self.replace(result)
         return result
@@ -52,11 +66,15 @@ class Library:
         self, published: Published, *, today: date, disclaimer: Callable[[str], str] | None = None
     ) -> ReloadResult:
         """Re-read everything, validate it all, then swap at once; a broken text never replaces a working one."""
+        files = read_files(self.content_dir)
         reload = validate_reload(
-            current_texts(self.content_dir, published), self.texts, self.catalogue, today=today, disclaimer=disclaimer
+            overlay(files, published), self.texts, self.catalogue, today=today, disclaimer=disclaimer
         )
+        reload.newer_files = newer_files(files, published)
         for problem in reload.errors:
             log.warning("content problem on reload: %s", problem)
+        for slug, lang in reload.newer_files:
+            log.warning("content/%s/%s.md is newer than the published revision readers see", lang, slug)
         self.texts = reload.texts
         self.replace(reload.result)
         return reload

@@ -69,6 +69,23 @@ def current_texts(content_dir: Path, published: Published) -> dict[Key, GuideTex
     return overlay(read_files(content_dir), published)
 
 
+def newer_files(files: Mapping[Key, GuideText], published: Published) -> list[Key]:
+    """Guides whose file in content/ was reviewed later than the published revision that overlays it.
+
+    Published revisions win over files, so an edit made in the repository after a publish would stay hidden without
+    a word; this names them, so that a volunteer uploads the file (publishing it) or the overlay is rolled back."""
+    found: list[Key] = []
+    for key, (revision_id, text) in published.items():
+        source = files.get(key)
+        if source is None or source.text is None:
+            continue
+        on_disk, _problems = parse_text(source)
+        shown, _problems = parse_text(GuideText(key[0], key[1], text, f"revision {revision_id}", revision_id))
+        if on_disk is not None and shown is not None and on_disk.reviewed > shown.reviewed:
+            found.append(key)
+    return sorted(found)
+
+
 def parse_text(source: GuideText) -> tuple[Guide | None, list[Problem]]:
     if source.text is None:
         return None, [source.problem] if source.problem else []
@@ -95,6 +112,7 @@ class ReloadResult:
     texts: dict[Key, GuideText]
     kept: list[Key] = field(default_factory=list)  # broken now, so the working version stays
     skipped: list[Key] = field(default_factory=list)  # broken and never worked: not shown to readers
+    newer_files: list[Key] = field(default_factory=list)  # content/ reviewed later than the revision readers see
 
     @property
     def errors(self) -> list[Problem]:

@@ -129,6 +129,12 @@ async def reload_command(message: Message, publisher: Publisher) -> None:
     if result.skipped:
         skipped = ", ".join(f"{lang}/{slug}" for slug, lang in result.skipped)
         lines.append(escape(_("Not shown to readers until fixed: {files}").format(files=skipped)))
+    if result.newer_files:
+        newer = ", ".join(f"{lang}/{slug}" for slug, lang in result.newer_files)
+        lines.append(escape(_(
+            "Newer in content/ than the revision readers see: {files}. Published revisions win over files: send "
+            "the file here to publish it."
+        ).format(files=newer)))  # fmt: skip
     if not result.errors:
         lines.append(escape(_("No errors.")))
     await message.answer("\n".join(lines))

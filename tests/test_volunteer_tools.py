@@ -98,6 +98,12 @@ async def test_reload_keeps_published_revisions_over_files(team: Harness, conten
     await team.send(VOLUNTEER, "/reload")
     assert team.last().endswith("No errors.")
     assert team.services.library.find("iin", "ru")[0].body == "Опубликовано в боте."  # type: ignore[index]
+    # A file reviewed later than the revision in force is named, not silently hidden.
+    newer = (content_dir / "ru" / "iin.md").read_text(encoding="utf-8").replace("2026-11-01", "2026-12-01")
+    (content_dir / "ru" / "iin.md").write_text(newer, encoding="utf-8")
+    await team.send(VOLUNTEER, "/reload")
+    assert "Newer in content/ than the revision readers see: ru/iin." in team.last()
+    assert team.services.library.find("iin", "ru")[0].body == "Опубликовано в боте."  # type: ignore[index]
 
 
 # -- freshness ------------------------------------------------------------------------------------------------------
