@@ -19,7 +19,7 @@ from typing import TextIO
 
 from aiogram.types import CallbackQuery, Chat, InlineKeyboardButton, Message, Update, User
 
-from bot.app import Services, build_bot, build_dispatcher, build_services, startup
+from bot.app import Services, build_bot, build_dispatcher, build_services, shutdown, startup
 from bot.config import Settings
 from bot.standin import ChatMessage, Event, StandInSession
 
@@ -115,7 +115,7 @@ class Demo:
         await startup(self.services)
 
     async def stop(self) -> None:
-        await self.services.db.close()
+        await shutdown(self.services)
 
     def write(self, text: str = "") -> None:
         self.out.write(text + "\n")

@@ -8,9 +8,8 @@ import sqlite3
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
-from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.library import Library
 from bot.storage import StorageError
@@ -47,7 +46,7 @@ async def send_guide(
     guide, fallback = found
     await count_view(feedback, guide.slug, guide.lang)
     pages = views.guide_pages(library, guide, fallback=fallback, lang=lang, bot_username=await bot_username(bot))
-    text, kb = views.guide_page(pages, guide, 0)
+    text, kb = views.guide_page(library, pages, guide, 0)
     await message.answer(text, reply_markup=kb)
     return True
 
@@ -73,9 +72,12 @@ async def guides_command(message: Message, library: Library, lang: str) -> None:
 
 async def guides_in_group(message: Message, bot: Bot) -> None:
     # Group etiquette: the catalogue is long, so offer it in the private chat instead of flooding the group.
-    kb = InlineKeyboardBuilder()
-    kb.button(text=_("📚 Open the guides"), url=f"https://t.me/{await bot_username(bot)}?start={GUIDES_PAYLOAD}")
-    await message.reply(_("The guides open in a private chat with me."), reply_markup=kb.as_markup())
+    button = InlineKeyboardButton(
+        text=_("📚 Open the guides"), url=f"https://t.me/{await bot_username(bot)}?start={GUIDES_PAYLOAD}"
+    )
+    await message.reply(
+        _("The guides open in a private chat with me."), reply_markup=InlineKeyboardMarkup(inline_keyboard=[[button]])
+    )
 
 
 async def guides_button(query: CallbackQuery, library: Library, lang: str) -> None:
@@ -115,7 +117,7 @@ async def guide_button(
         await count_view(feedback, guide.slug, guide.lang)
     pages = views.guide_pages(library, guide, fallback=fallback, lang=lang, bot_username=await bot_username(bot))
     await query.answer()
-    await edit(query, *views.guide_page(pages, guide, callback_data.page))
+    await edit(query, *views.guide_page(library, pages, guide, callback_data.page))
 
 
 def create_router() -> Router:

@@ -58,6 +58,14 @@ def message_link(chat_id: int, message_id: int, username: str | None) -> str:
     return f"https://t.me/c/{internal}/{message_id}"
 
 
+CALL_ADMINS = r"(?i)(^|\s)@admins?\b"  # "@admin" or "@admins" anywhere in a message calls the chat's admins
+
+
+def may_call_admins(message: Message) -> bool:
+    """A cheap first check for CALL_ADMINS, for routing: a text without "@" cannot call the admins."""
+    return "@" in (message.text or "")
+
+
 def report_buttons(chat_id: int, message_id: int, user_id: int) -> InlineKeyboardMarkup:
     def b(text: str, op: str) -> InlineKeyboardButton:
         data = ReportCB(op=op, chat_id=chat_id, message_id=message_id, user_id=user_id).pack()
@@ -201,6 +209,6 @@ def create_router() -> Router:
     router = Router(name=__name__)
     groups = F.chat.type.in_({"group", "supergroup"})
     router.message.register(report, groups, Command("report"))
-    router.message.register(report, groups, F.text.regexp(r"(?i)(^|\s)@admins?\b"))
+    router.message.register(report, groups, F.text.regexp(CALL_ADMINS))
     router.callback_query.register(report_button, ReportCB.filter())
     return router

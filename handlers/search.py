@@ -7,15 +7,15 @@ from datetime import datetime
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import Message
+from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.config import Settings
 from bot.library import Library
 from bot.search.question import normalize_query
 from bot.storage import StorageError, UnansweredRepository
 from bot.storage.feedback import FeedbackRepository
+from handlers import views
 from handlers.callbacks import GuideCB, MenuCB
 from handlers.guides import send_guide
 
@@ -49,23 +49,22 @@ async def answer_question(
         await send_guide(message, bot, library, hits[0].slug, lang, feedback)
         return
     await record_unanswered(unanswered, text, settings)
-    kb = InlineKeyboardBuilder()
+    # Buttons built directly: InlineKeyboardBuilder deep-copies the keyboard on every button (see views.rows).
+    buttons = []
     for hit in hits:
         found = library.find(hit.slug, lang)
         if found:
-            kb.button(text=found[0].title, callback_data=GuideCB(slug=hit.slug))
+            buttons.append(InlineKeyboardButton(text=found[0].title, callback_data=GuideCB(slug=hit.slug).pack()))
+    buttons.append(InlineKeyboardButton(text=_("📚 All topics"), callback_data=MenuCB(action="guides").pack()))
     if hits:
-        kb.button(text=_("📚 All topics"), callback_data=MenuCB(action="guides"))
-        kb.adjust(1)
-        await message.answer(_("These guides may help:"), reply_markup=kb.as_markup())
+        await message.answer(_("These guides may help:"), reply_markup=views.rows(buttons, 1))
         return
-    kb.button(text=_("📚 All topics"), callback_data=MenuCB(action="guides"))
     await message.answer(
         _(
             "I could not find a guide for that. Try other words, or pick a topic. "
             "Volunteers see which questions have no guide yet."
         ),
-        reply_markup=kb.as_markup(),
+        reply_markup=views.rows(buttons, 1),
     )
 
 

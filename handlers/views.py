@@ -6,9 +6,12 @@ whether it is opened from the menu, a deep link, search or the offline demo.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
+from itertools import islice
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 from babel.dates import format_date
@@ -29,24 +32,56 @@ def markup(kb: InlineKeyboardBuilder) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in kb._markup])
 
 
+def rows(buttons: list[InlineKeyboardButton], *sizes: int) -> InlineKeyboardMarkup:
+    """The buttons in rows of `sizes` (the last size repeats), laid out as `InlineKeyboardBuilder.adjust()` does.
+
+    Built directly: the builder deep-copies the whole keyboard on every `button()` and `adjust()` (pydantic deepcopy
+    of every button, most of the time spent on a menu; benchmarks/throughput.py)."""
+    layout: list[list[InlineKeyboardButton]] = []
+    it = iter(buttons)
+    index = 0
+    while row := list(islice(it, sizes[min(index, len(sizes) - 1)])):
+        layout.append(row)
+        index += 1
+    return InlineKeyboardMarkup(inline_keyboard=layout)
+
+
+def locale() -> str:
+    return get_i18n().current_locale
+
+
+# Menus depend only on the catalogue and the locale, so they are built once per locale (and, for the catalogue's,
+# per reload: Library.cached), not on every button press. Nothing changes a keyboard after it is built.
 def language_picker(preselected: str | None) -> View:
     # Shown before a language is known, so the prompt is in all three languages at once.
+    return _language_picker(preselected)
+
+
+@lru_cache(maxsize=8)
+def _language_picker(preselected: str | None) -> View:
     text = "🌐 Тілді таңдаңыз · Выберите язык · Choose your language"
-    kb = InlineKeyboardBuilder()
-    for code in LANGUAGES:
-        mark = "✓ " if code == preselected else ""
-        kb.button(text=f"{mark}{LANGUAGE_NAMES[code]}", callback_data=LanguageCB(code=code))
-    kb.adjust(3)
-    return text, markup(kb)
+    buttons = [
+        InlineKeyboardButton(
+            text=f"{'✓ ' if code == preselected else ''}{LANGUAGE_NAMES[code]}",
+            callback_data=LanguageCB(code=code).pack(),
+        )
+        for code in LANGUAGES
+    ]
+    return text, rows(buttons, 3)
 
 
 def main_menu() -> InlineKeyboardMarkup:
-    kb = InlineKeyboardBuilder()
-    kb.button(text=_("📚 Guides"), callback_data=MenuCB(action="guides"))
-    kb.button(text=_("🆘 Emergency"), callback_data=MenuCB(action="emergency"))
-    kb.button(text=_("🌐 Language"), callback_data=MenuCB(action="language"))
-    kb.adjust(2, 1)
-    return markup(kb)
+    return _main_menu(locale())
+
+
+@lru_cache(maxsize=8)  # one per locale; the interface strings do not change while the bot runs
+def _main_menu(current_locale: str) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(text=_("📚 Guides"), callback_data=MenuCB(action="guides").pack()),
+        InlineKeyboardButton(text=_("🆘 Emergency"), callback_data=MenuCB(action="emergency").pack()),
+        InlineKeyboardButton(text=_("🌐 Language"), callback_data=MenuCB(action="language").pack()),
+    ]
+    return rows(buttons, 2, 1)
 
 
 def welcome() -> View:
@@ -60,25 +95,33 @@ def welcome() -> View:
 
 
 def categories(library: Library, lang: str) -> View:
-    kb = InlineKeyboardBuilder()
-    for category, _guides in library.catalogue.by_category(lang, library.default_language):
-        kb.button(text=_(CATEGORY_TITLES[category]), callback_data=CategoryCB(category=category))
-    kb.button(text=_("⬅️ Menu"), callback_data=MenuCB(action="home"))
-    kb.adjust(1)
+    return library.cached(("categories", lang, locale()), lambda: _categories(library, lang))
+
+
+def _categories(library: Library, lang: str) -> View:
+    buttons = [
+        InlineKeyboardButton(text=_(CATEGORY_TITLES[category]), callback_data=CategoryCB(category=category).pack())
+        for category, _guides in library.catalogue.by_category(lang, library.default_language)
+    ]
+    buttons.append(InlineKeyboardButton(text=_("⬅️ Menu"), callback_data=MenuCB(action="home").pack()))
     if not len(library.catalogue):
-        return _("The guides are not available right now. Please try again later."), markup(kb)
-    return _("📚 Choose a topic:"), markup(kb)
+        return _("The guides are not available right now. Please try again later."), rows(buttons, 1)
+    return _("📚 Choose a topic:"), rows(buttons, 1)
 
 
 def category(library: Library, lang: str, category_id: str) -> View | None:
+    return library.cached(("category", lang, category_id, locale()), lambda: _category(library, lang, category_id))
+
+
+def _category(library: Library, lang: str, category_id: str) -> View | None:
     for cat, guides in library.catalogue.by_category(lang, library.default_language):
         if cat == category_id:
-            kb = InlineKeyboardBuilder()
-            for guide in guides:
-                kb.button(text=guide.title, callback_data=GuideCB(slug=guide.slug))
-            kb.button(text=_("⬅️ Back"), callback_data=MenuCB(action="guides"))
-            kb.adjust(1)
-            return f"<b>{escape(_(CATEGORY_TITLES[cat]))}</b>", markup(kb)
+            buttons = [
+                InlineKeyboardButton(text=guide.title, callback_data=GuideCB(slug=guide.slug).pack())
+                for guide in guides
+            ]
+            buttons.append(InlineKeyboardButton(text=_("⬅️ Back"), callback_data=MenuCB(action="guides").pack()))
+            return f"<b>{escape(_(CATEGORY_TITLES[cat]))}</b>", rows(buttons, 1)
     return None
 
 
@@ -133,24 +176,31 @@ def feedback_buttons(guide: Guide) -> list[InlineKeyboardButton]:
     ]
 
 
-def guide_page(pages: list[str], guide: Guide, page: int) -> View:
+def guide_page(library: Library, pages: list[str], guide: Guide, page: int) -> View:
     page = max(0, min(page, len(pages) - 1))
-    kb = InlineKeyboardBuilder()
-    nav: list[InlineKeyboardButton] = []
-    if len(pages) > 1:
+    key = ("page-buttons", guide, page, len(pages), locale())
+    return pages[page], library.cached(key, lambda: _guide_page_buttons(guide, page, len(pages)))
+
+
+def _guide_page_buttons(guide: Guide, page: int, count: int) -> InlineKeyboardMarkup:
+    layout: list[list[InlineKeyboardButton]] = []
+    if count > 1:
+        nav: list[InlineKeyboardButton] = []
         if page > 0:
             nav.append(InlineKeyboardButton(text="◀️", callback_data=GuideCB(slug=guide.slug, page=page - 1).pack()))
-        nav.append(InlineKeyboardButton(text=f"{page + 1}/{len(pages)}", callback_data=MenuCB(action="noop").pack()))
-        if page < len(pages) - 1:
+        nav.append(InlineKeyboardButton(text=f"{page + 1}/{count}", callback_data=MenuCB(action="noop").pack()))
+        if page < count - 1:
             nav.append(InlineKeyboardButton(text="▶️", callback_data=GuideCB(slug=guide.slug, page=page + 1).pack()))
-        kb.row(*nav)
-    if page == len(pages) - 1:  # asked once the reader has read to the end
-        kb.row(*feedback_buttons(guide))
-    kb.row(
-        InlineKeyboardButton(text=_("⬅️ Back"), callback_data=CategoryCB(category=guide.category).pack()),
-        InlineKeyboardButton(text=_("🏠 Menu"), callback_data=MenuCB(action="home").pack()),
+        layout.append(nav)
+    if page == count - 1:  # asked once the reader has read to the end
+        layout.append(feedback_buttons(guide))
+    layout.append(
+        [
+            InlineKeyboardButton(text=_("⬅️ Back"), callback_data=CategoryCB(category=guide.category).pack()),
+            InlineKeyboardButton(text=_("🏠 Menu"), callback_data=MenuCB(action="home").pack()),
+        ]
     )
-    return pages[page], markup(kb)
+    return InlineKeyboardMarkup(inline_keyboard=layout)
 
 
 def emergency_text(library: Library, lang: str, bot_username: str) -> str:

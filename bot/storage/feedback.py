@@ -6,12 +6,15 @@ bot/feedback.py), so the database cannot tell who voted for what.
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from bot.storage.database import Database
 from bot.storage.moderation import iso, now_utc
 
+VIEWS_FLUSH_SECONDS = 60.0  # views are written at most this long after they happen (see record_view)
 COMMENT_MAX = 500  # characters of a reader's comment: enough to say what changed, not an essay
 
 
@@ -25,9 +28,12 @@ class OutdatedReport:
 
 
 class FeedbackRepository:
-    def __init__(self, db: Database, tz: tzinfo = UTC) -> None:
+    def __init__(self, db: Database, tz: tzinfo = UTC, flush_seconds: float = VIEWS_FLUSH_SECONDS) -> None:
         self.db = db
         self.tz = tz  # views are counted per local day
+        self.flush_seconds = flush_seconds
+        self._views: Counter[tuple[str, str, str]] = Counter()  # (slug, lang, day) → views not yet written
+        self._flushed_at = time.monotonic()
 
     async def vote(self, slug: str, lang: str, *, up: int, down: int) -> None:
         """Add to (or, when a reader changes their vote, move between) the counters; never below zero."""
@@ -38,19 +44,41 @@ class FeedbackRepository:
         )
 
     async def votes(self) -> dict[tuple[str, str], tuple[int, int]]:
+        await self.flush()
         rows = await self.db.fetchall("SELECT slug, lang, up, down FROM guide_votes ORDER BY slug, lang")
         return {(r[0], r[1]): (int(r[2]), int(r[3])) for r in rows}
 
     async def record_view(self, slug: str, lang: str, today: date | None = None) -> None:
-        today = today or datetime.now(self.tz).date()
-        await self.db.execute(
-            "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + 1",
-            (slug, lang, today.isoformat()),
+        """Count one opening of a guide.
+
+        Counted in memory and written in batches: at the first view `VIEWS_FLUSH_SECONDS` after the last write,
+        before any of this repository's reads (so /stats and /feedback always see every view), and on shutdown
+        (`flush`, from bot.app). A page view then costs no database write (a write and commit per view was a tenth
+        of the time of a guide button; benchmarks/throughput.py). The trade-off: if the process is killed (or the
+        machine fails) rather than stopped, the views of at most the last `VIEWS_FLUSH_SECONDS` are not counted.
+        Only these anonymous counters wait in memory; votes, reports and everything else are written at once.
+        """
+        day = (today or datetime.now(self.tz).date()).isoformat()
+        self._views[(slug, lang, day)] += 1
+        if time.monotonic() - self._flushed_at >= self.flush_seconds:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """Write the views counted in memory. Like a failed write of a single view before, a failed write loses
+        those counts (retrying could count twice what the failed batch had already written)."""
+        self._flushed_at = time.monotonic()
+        if not self._views:
+            return
+        pending, self._views = self._views, Counter()
+        await self.db.executemany(
+            "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + excluded.count",
+            [(slug, lang, day, n) for (slug, lang, day), n in pending.items()],
         )
 
     async def views(self, since: date | None = None) -> list[tuple[str, int]]:
         """Openings per guide (all languages), most viewed first."""
+        await self.flush()
         since_day = (since or date.min + timedelta(days=1)).isoformat()
         rows = await self.db.fetchall(
             "SELECT slug, SUM(count) AS n FROM guide_views WHERE day >= ? GROUP BY slug ORDER BY n DESC, slug",
@@ -72,6 +100,7 @@ class FeedbackRepository:
         )
 
     async def open_reports(self, limit: int = 10) -> list[OutdatedReport]:
+        await self.flush()
         rows = await self.db.fetchall(
             "SELECT id, slug, lang, comment, created_at FROM outdated_reports WHERE status = 'open' ORDER BY id "
             "LIMIT ?",
@@ -80,6 +109,7 @@ class FeedbackRepository:
         return [OutdatedReport(*r) for r in rows]
 
     async def open_report_counts(self) -> dict[str, int]:
+        await self.flush()
         rows = await self.db.fetchall(
             "SELECT slug, COUNT(*) FROM outdated_reports WHERE status = 'open' GROUP BY slug ORDER BY slug"
         )

@@ -62,13 +62,15 @@ class UserRepository:
         if cached is not None and cached.last_seen == day:
             self._cache.move_to_end(user_id)
             return cached
-        await self.db.execute(
+        row = await self.db.execute_fetchone(
             "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET last_seen = excluded.last_seen WHERE last_seen <> excluded.last_seen",
             (user_id, day, day),
+            "SELECT user_id, language, first_seen, last_seen FROM users WHERE user_id = ?",
+            (user_id,),
         )
-        record = await self.get(user_id)
-        assert record is not None
+        assert row is not None
+        record = UserRecord(*row)
         self._remember(user_id, record)
         return record
 
