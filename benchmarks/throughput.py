@@ -26,6 +26,7 @@ import itertools
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -319,7 +320,21 @@ def report(result: Result) -> str:
         f"  peak memory   {result.max_rss_mb:8.1f} MB   target < 150 MB (max RSS of the process; "
         f"{result.baseline_mb:.0f} MB after imports and start-up, before the users and the updates)"
     )
+    floor = aiogram_import_mb()
+    if floor is not None:
+        lines.append(f"  for scale     {floor:8.1f} MB   a fresh Python process that only imports aiogram")
     return "\n".join(lines)
+
+
+def aiogram_import_mb() -> float | None:
+    """Peak memory of a process that imports aiogram and nothing else: the floor under any aiogram bot."""
+    # VmHWM, not ru_maxrss: a child's ru_maxrss can count the pages of the big parent it was forked from.
+    code = "import aiogram.types; print(next(l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')))"
+    try:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return int(out.stdout.strip()) / 1024
 
 
 def rss_mb() -> float:
