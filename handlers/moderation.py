@@ -6,7 +6,6 @@ argument. Only admins with the matching Telegram right may act; nobody can act o
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +24,7 @@ from bot.moderation.warnings import WarnPolicy
 from bot.storage import ChatRepository, ChatSettings
 from bot.storage.moderation import ModerationRepository, now_utc
 from handlers.admins import DELETE, RESTRICT, Actor, AdminCache
+from handlers.cleanup import Later
 from handlers.enforcement import Enforcer, describe, refusal, until_from
 from handlers.usernames import Usernames
 
@@ -82,7 +82,7 @@ class ModerationCommands:
     """The command handlers share one flow: check the actor, the target and the bot's rights, then act."""
 
     def __init__(self) -> None:
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.later = Later()
 
     async def _confirm(self, bot: Bot, message: Message, text: str, seconds: int) -> None:
         try:
@@ -91,17 +91,7 @@ class ModerationCommands:
             log.warning("cannot confirm a moderation action: %s", exc.message)
             return
         if seconds > 0:
-            task = asyncio.create_task(self._delete_later(bot, sent.chat.id, sent.message_id, seconds))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def _delete_later(bot: Bot, chat_id: int, message_id: int, seconds: int) -> None:
-        await asyncio.sleep(seconds)
-        try:
-            await bot.delete_message(chat_id, message_id)
-        except (TelegramBadRequest, TelegramForbiddenError):
-            pass  # already deleted by someone, or too old: nothing to clean up
+            self.later.delete_after(bot, sent.chat.id, sent.message_id, seconds)
 
     async def handle(
         self,

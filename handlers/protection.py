@@ -11,7 +11,6 @@ for personal data, their own text) in the private chat; that text waits in memor
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import secrets
@@ -37,6 +36,7 @@ from bot.storage import ChatRepository, ChatSettings
 from bot.storage.members import CHALLENGE, FAILED, REQUEST, MemberRepository
 from bot.storage.moderation import Action, ModerationRepository, now_utc
 from handlers.admins import RESTRICT, AdminCache
+from handlers.cleanup import Later
 from handlers.enforcement import Enforcer
 from handlers.moderation import display_name, policy_for
 from handlers.protection_texts import reason_labels, why_removed
@@ -120,7 +120,7 @@ class Guard:
         self.repeat = RepeatTracker()
         self.returns = Returns()
         self._configs: dict[int, tuple[str, ProtectionConfig]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.later = Later()
         self.clock: Callable[[], float] = time.time  # tests move time forward
 
     # -- configuration ------------------------------------------------------------------------------------------
@@ -306,20 +306,7 @@ class Guard:
         except (TelegramBadRequest, TelegramForbiddenError) as exc:
             log.warning("cannot post a protection notice in %d: %s", message.chat.id, exc.message)
             return
-        self.later(self.delete_after(bot, sent.chat.id, sent.message_id, NOTICE_SECONDS))
-
-    def later(self, coro: Awaitable[None]) -> None:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    @staticmethod
-    async def delete_after(bot: Bot, chat_id: int, message_id: int, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-        try:
-            await bot.delete_message(chat_id, message_id)
-        except (TelegramBadRequest, TelegramForbiddenError):
-            pass  # already gone
+        self.later.delete_after(bot, sent.chat.id, sent.message_id, NOTICE_SECONDS)
 
     def forget_user(self, user_id: int) -> None:
         """For /forget_me: what is held in memory about the person (repeat digests are keyed by text, not person)."""

@@ -275,7 +275,7 @@ async def test_confirmation_self_deletes_when_set(harness: Harness, chats: Chats
         waited.append(seconds)
         await real_sleep(0)
 
-    monkeypatch.setattr("handlers.moderation.asyncio.sleep", no_wait)
+    monkeypatch.setattr("handlers.cleanup.asyncio.sleep", no_wait)
     target = await troll_message(harness)
     await harness.send(ADMIN, "/mute", reply_to=target)
     confirmation = next(m for m in reversed(list(harness.session.messages.values())) if m.text.startswith("🔇 Troll"))
