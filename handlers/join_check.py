@@ -19,6 +19,7 @@ from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
     CallbackQuery,
     ChatJoinRequest,
+    ChatMemberRestricted,
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -217,6 +218,12 @@ class JoinCheck:
                 )
             await self.members.set_prompt(member.chat_id, member.user_id, query.message.message_id)
 
+    async def let_in(self, chat_id: int, user_id: int) -> None:
+        """The restriction was lifted by an admin: whoever was being checked or had failed is now on probation."""
+        member = await self.members.get(chat_id, user_id)
+        if member is not None and member.state in (CHALLENGE, FAILED):
+            await self.members.start_probation(chat_id, user_id, member.joined_at)
+
     async def passed(self, bot: Bot, member: Member) -> None:
         await self.members.start_probation(member.chat_id, member.user_id, member.joined_at)
         with self.i18n.use_locale(await self.language(member.chat_id)):
@@ -312,6 +319,14 @@ async def member_joined(event: ChatMemberUpdated, bot: Bot, join_check: JoinChec
     await join_check.on_join(bot, event.chat.id, event.new_chat_member.user, inviter)
 
 
+async def restriction_changed(event: ChatMemberUpdated, join_check: JoinCheck) -> None:
+    """An admin let someone in by hand (in Telegram, or with Undo in the log chat): the check is over for them."""
+    new = event.new_chat_member
+    if isinstance(new, ChatMemberRestricted) and not new.can_send_messages:
+        return  # still cannot write
+    await join_check.let_in(event.chat.id, new.user.id)
+
+
 async def service_joined(message: Message, bot: Bot, join_check: JoinCheck) -> None:
     inviter = message.from_user.id if message.from_user else None
     for user in message.new_chat_members or []:
@@ -330,6 +345,9 @@ def create_router(join_check: JoinCheck) -> Router:
     router = Router(name=__name__)
     groups = F.chat.type.in_({"group", "supergroup"})
     router.chat_member.register(member_joined, groups, ChatMemberUpdatedFilter(JOIN_TRANSITION))
+    # Only restricted → allowed to write; other member changes go on to chat_events (the admin cache).
+    lifted = (F.old_chat_member.status == "restricted") & F.new_chat_member.status.in_({"member", "restricted"})
+    router.chat_member.register(restriction_changed, groups, lifted)
     router.message.register(service_joined, groups, F.new_chat_members)
     router.chat_join_request.register(join_requested)
     router.callback_query.register(answered, JoinCB.filter())

@@ -13,6 +13,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.storage.moderation import ModerationRepository
 from handlers.admins import RESTRICT, AdminCache
 from handlers.enforcement import UNDO, Enforcer, UndoCB, refusal
+from handlers.join_check import JoinCheck
 
 
 async def undo_button(
@@ -22,6 +23,7 @@ async def undo_button(
     admins: AdminCache,
     enforcer: Enforcer,
     moderation: ModerationRepository,
+    join_check: JoinCheck,
     i18n: I18n,
 ) -> None:
     action = await moderation.get(callback_data.action_id)
@@ -49,6 +51,8 @@ async def undo_button(
             await query.answer(refusal(outcome), show_alert=True)
             return
         await moderation.set_status(action.id, "undone")
+        if action.action == "mute" and action.target_id is not None:
+            await join_check.let_in(action.chat_id, action.target_id)  # Telegram may not report the change to us
         await query.answer(_("Undone."))
         message = query.message
         if message is not None and hasattr(message, "html_text"):

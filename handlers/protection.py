@@ -17,6 +17,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html import escape
 from typing import Any
@@ -37,7 +38,7 @@ from bot.storage.members import CHALLENGE, FAILED, REQUEST, MemberRepository
 from bot.storage.moderation import Action, ModerationRepository, now_utc
 from handlers.admins import RESTRICT, AdminCache
 from handlers.cleanup import Later
-from handlers.enforcement import Enforcer
+from handlers.enforcement import LOG_CHAT, Enforcer
 from handlers.moderation import display_name, policy_for
 from handlers.protection_texts import reason_labels, why_removed
 
@@ -212,6 +213,11 @@ class Guard:
     ) -> bool:
         user = message.from_user
         assert user is not None
+        if verdict.action == "hold" and not chat.get(LOG_CHAT, 0):
+            # Held messages are reviewed in the log chat; without one nobody could ever publish them, so they are
+            # removed instead, and the author is told to write again rather than to wait.
+            reasons = tuple("night:read_only" if r == "night:hold" else r for r in verdict.reasons)
+            verdict = replace(verdict, action="delete", reasons=reasons)
         text = message.text or message.caption or ""
         evidence = mask_pii(text, verdict.pii) if verdict.pii else text
         name = display_name(user)

@@ -64,6 +64,16 @@ def left(person: Person, chat_id: int = GROUP) -> Update:
     return Update(update_id=next(_ids), chat_member=event)
 
 
+def lifted(person: Person, *, by: Person, chat_id: int = GROUP) -> Update:
+    """An admin lifted the person's restriction in Telegram's own interface."""
+    user = person.user
+    event = ChatMemberUpdated(
+        chat=group_chat(chat_id), from_user=by.user, date=int(time.time()),
+        old_chat_member=_restricted(user, True), new_chat_member=ChatMemberMember(user=user),
+    )  # fmt: skip
+    return Update(update_id=next(_ids), chat_member=event)
+
+
 def join_service_message(person: Person, session: StandInSession, chat_id: int = GROUP) -> Update:
     message = Message(
         message_id=session.next_message_id(), date=int(time.time()), chat=group_chat(chat_id),

@@ -12,6 +12,7 @@ from aiogram.methods import (
     SendMessage,
     UnbanChatMember,
 )
+from aiogram.types import Update
 
 from bot.storage.members import CHALLENGE, FAILED, PROBATION
 from handlers.enforcement import LOG_CHAT
@@ -26,6 +27,7 @@ from tests.protection_chat import (
     join_service_message,
     joined,
     left,
+    lifted,
     picture_asked,
 )
 
@@ -155,9 +157,21 @@ async def test_timeout_can_keep_the_member_read_only_and_rejoining_does_not_lift
     await feed(harness, joined(NEWBIE, restricted=True))
     assert restrictions(harness, NEWBIE.user_id) == [False, False, False]
     assert len(harness.session.sent(SendMessage)) == posted  # no new challenge: the decision stands
-    # The admin lets them in with one tap.
+    # The admin lets them in with one tap; from then on they are a newcomer on probation, not a failed check.
     await harness.press(LOG_ADMIN, "↩️ Undo")
     assert restrictions(harness, NEWBIE.user_id)[-1] is True
+    member = await harness.services.members.get(GROUP, NEWBIE.user_id)
+    assert member is not None and member.state == PROBATION
+    hello = NEWBIE.message("Hello, thank you for letting me in", harness.session)
+    await feed(harness, Update(update_id=77_777, message=hello))
+    assert hello.message_id not in [d.message_id for d in harness.session.sent(DeleteMessage)]
+
+
+async def test_an_admin_lifting_the_restriction_in_telegram_ends_the_check(harness: Harness, chats: Chats) -> None:
+    await feed(harness, joined(NEWBIE))
+    await feed(harness, lifted(NEWBIE, by=ADMIN))
+    member = await harness.services.members.get(GROUP, NEWBIE.user_id)
+    assert member is not None and member.state == PROBATION
 
 
 async def test_leaving_and_rejoining_keeps_the_deadline_and_attempts(harness: Harness, chats: Chats) -> None:

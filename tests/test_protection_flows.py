@@ -216,6 +216,17 @@ async def test_at_night_a_newcomer_is_held_for_review_and_an_admin_publishes(har
     assert await say(harness, REGULAR, "Try the clinic on Satpayev street") not in deleted(harness)
 
 
+async def test_without_a_log_chat_a_held_message_is_removed_with_an_honest_word(harness: Harness, chats: Chats) -> None:
+    guard = harness.dp["guard"]  # type: ignore[index]
+    await harness.services.chats.set_value(GROUP, LOG_CHAT, 0)
+    await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True})
+    guard.clock = lambda: datetime(2026, 11, 24, 2, 30, tzinfo=UTC).timestamp() - 5 * 3600
+    await on_probation(harness, NEWBIE)
+    gone = await say(harness, NEWBIE, "Does anyone know a good dentist?")
+    assert gone in deleted(harness)
+    assert "new members can only read this chat" in private_to(harness, NEWBIE.user_id)[-1]  # nobody could publish it
+
+
 async def test_night_read_only_and_stricter_flood_limit(harness: Harness, chats: Chats) -> None:
     guard = harness.dp["guard"]  # type: ignore[index]
     await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True, "night_action": "read_only"})
