@@ -54,6 +54,7 @@ VOLUNTEER_MENU: tuple[tuple[str, str], ...] = (
     ("export", N_("All guides as a zip for the repository")),
     ("reload", N_("Re-read content/ from disk")),
     ("volunteers", N_("The team")),
+    ("audit", N_("What volunteers did, newest first")),
 )
 
 

@@ -1,4 +1,4 @@
-"""Volunteer commands over published content: /history, /rollback, /export, /reload."""
+"""Volunteer commands over published content: /history, /rollback, /export, /reload, /audit."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.library import Library
 from bot.overlay import current_texts, export_zip
 from bot.publishing import Publisher, load_published
 from bot.storage.revisions import FILE_AUTHOR, Revision
+from bot.translatable import N_
 from handlers.uploads import offer_text, problem_line
 from handlers.volunteer_access import IsVolunteer
 
@@ -140,6 +141,40 @@ async def reload_command(message: Message, publisher: Publisher) -> None:
     await message.answer("\n".join(lines))
 
 
+# What each entry of the content audit log records, in words.
+AUDIT_ACTIONS = {
+    "upload": N_("uploaded a draft"),
+    "rollback": N_("prepared a rollback"),
+    "send_review": N_("sent for review"),
+    "publish": N_("published"),
+    "approve": N_("approved and published"),
+    "reject": N_("rejected"),
+    "cancel": N_("cancelled"),
+    "conflict": N_("conflict, kept unpublished"),
+    "reload": N_("reloaded content/"),
+    "export": N_("exported the guides"),
+    "feedback_handled": N_("marked a reader's report handled"),
+    "volunteer_add": N_("added a volunteer"),
+    "volunteer_remove": N_("removed a volunteer"),
+}
+AUDIT_SHOWN = 30
+
+
+async def audit_command(message: Message, publisher: Publisher) -> None:
+    """The content audit log, newest first: who did what to which guide (volunteers' ids, never readers')."""
+    entries = await publisher.revisions.audit_log(AUDIT_SHOWN)
+    if not entries:
+        await message.answer(escape(_("Nothing in the audit log yet.")))
+        return
+    lines = [escape(_("What volunteers did, newest first:"))]
+    for actor, action, slug, lang, revision, when in entries:
+        what = _(AUDIT_ACTIONS[action]) if action in AUDIT_ACTIONS else action
+        guide = f" · {slug} ({lang})" if slug else ""
+        number = f" #{revision}" if revision else ""
+        lines.append(escape(f"{when[:16].replace('T', ' ')} · {actor} · {what}{guide}{number}"))
+    await message.answer("\n".join(lines))
+
+
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private", IsVolunteer())
@@ -147,4 +182,5 @@ def create_router() -> Router:
     router.message.register(rollback_command, Command("rollback"))
     router.message.register(export_command, Command("export"))
     router.message.register(reload_command, Command("reload"))
+    router.message.register(audit_command, Command("audit"))
     return router

@@ -20,6 +20,7 @@ VOLUNTEER_COMMANDS: tuple[str, ...] = (
     "translations",
     "feedback",
     "stats",
+    "audit",
 )
 
 

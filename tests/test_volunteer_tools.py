@@ -165,6 +165,12 @@ async def test_owners_add_and_remove_volunteers(harness: Harness) -> None:
     assert harness.last() == "This command is for the bot's volunteers."
     audit = [(r[0], r[1]) for r in await harness.services.revisions.audit_log()]
     assert audit == [(1, "volunteer_remove"), (1, "volunteer_add")]
+    await harness.send(OWNER, "/audit")
+    lines = harness.last().split("\n")
+    assert lines[0] == "What volunteers did, newest first:"
+    assert lines[1].endswith(" · 1 · removed a volunteer") and lines[2].endswith(" · 1 · added a volunteer")
+    await harness.send(newcomer, "/audit")  # no longer a volunteer
+    assert harness.last() == "This command is for the bot's volunteers."
 
 
 # -- reader feedback ------------------------------------------------------------------------------------------------
