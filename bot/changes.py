@@ -30,13 +30,6 @@ _KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 DIFF_LINES_SHOWN = 6
 
 
-@dataclass(frozen=True)
-class UploadName:
-    slug: str
-    lang: str
-    lang_given: bool  # False: recognised from the text
-
-
 class UploadRefused(Exception):
     """The upload cannot become a draft; `code` selects the message the volunteer gets."""
 

@@ -59,6 +59,13 @@ class ReaderFeedback:
         self._remember(self._reported, (user_id, slug, lang), report_id)
         self._waiting[user_id] = (report_id, time.monotonic() + self.comment_window)
 
+    def forget_user(self, user_id: int) -> None:
+        """For /forget_me: which guides they voted on or reported, and a comment being waited for."""
+        for store in (self._votes, self._reported):
+            for key in [key for key in store if key[0] == user_id]:
+                del store[key]
+        self._waiting.pop(user_id, None)
+
     def waiting_comment(self, user_id: int) -> int | None:
         """The report this reader's next message comments on, if they pressed "Report" a few minutes ago."""
         entry = self._waiting.get(user_id)

@@ -14,8 +14,8 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import LANGUAGES
 from bot.guides import Problem
 from bot.library import Library
-from bot.overlay import current_texts, export_zip
-from bot.publishing import Publisher, load_published
+from bot.overlay import export_zip
+from bot.publishing import Publisher
 from bot.storage.revisions import FILE_AUTHOR, Revision
 from bot.translatable import N_
 from handlers.uploads import offer_text, problem_line
@@ -96,7 +96,7 @@ async def rollback_command(
 
 async def export_command(message: Message, library: Library, publisher: Publisher) -> None:
     assert message.from_user is not None
-    texts = current_texts(library.content_dir, await load_published(publisher.revisions))
+    texts = library.texts  # what readers see now (a broken file on disk stays at its working version)
     stamp = datetime.now(publisher.tz).strftime("%Y-%m-%d-%H%M")
     await publisher.revisions.audit(message.from_user.id, "export")
     caption = _(

@@ -91,11 +91,35 @@ class Outcome:
         return not self.refused and not self.pending
 
 
+# Why the sweep gave up on an action (stored as the action's error): these are ours, not Telegram's refusals.
+GIVEN_UP: dict[str, str] = {
+    "expired": N_("⌛ Not done: it would have ended before Telegram confirmed it."),
+    "gave_up": N_("⌛ Not done: Telegram did not confirm it in time."),
+    "superseded": N_("⏭ Not done: a later action on the same person replaced it."),
+}
+
+
 def refusal(outcome: Outcome) -> str:
     """The admin-facing line for an action that is not done (current locale)."""
     if outcome.pending:
         return _("⏳ Telegram did not confirm yet; I will retry.")
+    if outcome.refused in GIVEN_UP:
+        return _(GIVEN_UP[outcome.refused])
     return _("❌ Telegram refused: {reason}").format(reason=escape(outcome.refused or ""))
+
+
+class ReleaseCB(CallbackData, prefix="hr"):
+    """Publish (op "p") or discard (op "d") a held or removed message, from the log chat."""
+
+    action_id: int
+    op: str
+
+
+def hold_buttons(action: Action) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=_("✅ Publish"), callback_data=ReleaseCB(action_id=action.id, op="p").pack()),
+        InlineKeyboardButton(text=_("🗑 Discard"), callback_data=ReleaseCB(action_id=action.id, op="d").pack()),
+    ]])  # fmt: skip
 
 
 class Enforcer:
@@ -197,9 +221,11 @@ class Enforcer:
                 continue
             attempts = await self.moderation.attempts(action.id)
             if action.until is not None and action.until <= now + MIN_RESTRICTION:
-                reason = "expired before Telegram confirmed it"
+                reason = "expired"
             elif now - action.created_at > GIVE_UP_AFTER or attempts >= MAX_SWEEP_ATTEMPTS:
-                reason = f"gave up after {attempts} attempts: Telegram did not confirm"
+                reason = "gave_up"
+            elif action.target_id is not None and await self.moderation.superseded(action):
+                reason = "superseded"
             else:
                 outcome = await self.execute(bot, action, retry=True)
                 if outcome.pending:
@@ -213,7 +239,7 @@ class Enforcer:
                 await self._post_log_quietly(bot, outcome)
                 continue
             await self.moderation.set_status(action.id, "failed", reason)
-            log.error("action %d (%s) failed: %s", action.id, action.action, reason)
+            log.error("action %d (%s) not done: %s (after %d attempts)", action.id, action.action, reason, attempts)
             settled += 1
             await self._post_log_quietly(bot, Outcome(action, refused=reason))
         return settled
@@ -270,6 +296,8 @@ class Enforcer:
                 text += "\n" + refusal(outcome)
             elif buttons is not None:
                 markup = buttons(action)
+            elif action.action == "hold":
+                markup = hold_buttons(action)  # also when the sweep settles it: a held message must stay publishable
             elif action.action in UNDO:
                 button = InlineKeyboardButton(text=_("↩️ Undo"), callback_data=UndoCB(action_id=action.id).pack())
                 markup = InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -40,6 +40,7 @@ from handlers.protection import Guard
 log = logging.getLogger(__name__)
 
 SWEEP_SECONDS = 5.0
+CLEANUP_SECONDS = 60  # the clean-up of old rows and idle counters runs about once a minute
 FAILED_KEPT_SECONDS = 30 * 24 * 3600  # a failed check blocks skipping by rejoining for a month, then is forgotten
 SILENT_KEPT_SECONDS = 90 * 24 * 3600  # a member on probation who never writes again is forgotten after 90 days
 DUPLICATE_SECONDS = 30  # a join arrives both as a chat_member update and as a service message
@@ -68,6 +69,7 @@ class JoinCheck:
         self.i18n = i18n
         self._sweeper: asyncio.Task[None] | None = None
         self._busy: set[tuple[int, int]] = set()
+        self._cleaned = 0
 
     async def language(self, chat_id: int) -> str:
         return await self.enforcer.chat_language(chat_id)
@@ -194,7 +196,9 @@ class JoinCheck:
             await query.answer(_("This check is over."), show_alert=True)
             return
         if data.token == member.answer:
-            await self.passed(bot, member)
+            if not await self.passed(bot, member):
+                await query.answer(_("This check is over."), show_alert=True)
+                return
             await query.answer(_("Thank you! Welcome to the chat."))
             return
         attempts = member.attempts + 1
@@ -203,10 +207,9 @@ class JoinCheck:
             await self.failed(bot, member)
             return
         challenge = new_challenge()
-        await self.members.challenge(
-            member.chat_id, member.user_id, state=member.state, joined_at=member.joined_at, answer=challenge.answer,
-            deadline=member.deadline or int(self.guard.clock()), attempts=attempts,
-        )  # fmt: skip
+        if not await self.members.renew(member.chat_id, member.user_id, member.answer, challenge.answer, attempts):
+            await query.answer()  # answered twice at once, or the check just ended: the other answer decides
+            return
         _chat, config = await self.guard.chat_config(member.chat_id)
         with self.i18n.use_locale(await self.language(member.chat_id)):
             text = self.question(display_name(query.from_user), challenge, config, retry=True)
@@ -224,8 +227,11 @@ class JoinCheck:
         if member is not None and member.state in (CHALLENGE, FAILED):
             await self.members.start_probation(chat_id, user_id, member.joined_at)
 
-    async def passed(self, bot: Bot, member: Member) -> None:
-        await self.members.start_probation(member.chat_id, member.user_id, member.joined_at)
+    async def passed(self, bot: Bot, member: Member) -> bool:
+        """Let them in; False if the check had already ended (timed out, or this answer was already taken)."""
+        assert member.answer is not None
+        if not await self.members.settle(member.chat_id, member.user_id, member.answer, PROBATION, 0):
+            return False
         with self.i18n.use_locale(await self.language(member.chat_id)):
             reason = _("join check passed")
             approved = _("✅ Thank you! Your request is approved.")
@@ -239,17 +245,22 @@ class JoinCheck:
             if member.prompt_id:
                 with suppress(TelegramBadRequest, TelegramForbiddenError):
                     await bot.edit_message_text(approved, chat_id=member.user_id, message_id=member.prompt_id)
-            return
+            return True
         await self.enforcer.perform(
             bot, chat_id=member.chat_id, action="unmute", target_id=member.user_id, actor_id=None, reason=reason,
             automatic=True, notify=False,
         )  # fmt: skip
         await self.clean_prompt(bot, member)
+        return True
 
     async def failed(self, bot: Bot, member: Member) -> None:
-        """Wrong twice, or time is up."""
+        """Wrong twice, or time is up (unless the check has just ended another way)."""
         chat, config = await self.guard.chat_config(member.chat_id)
-        await self.members.fail(member.chat_id, member.user_id)
+        now = int(self.guard.clock())
+        if not member.answer:
+            return
+        if not await self.members.settle(member.chat_id, member.user_id, member.answer, FAILED, now):
+            return
         with self.i18n.use_locale(chat.language or await self.language(member.chat_id)):
             reason = _("did not pass the join check")
             declined = _("Your request was declined because the check was not passed. You may ask to join again.")
@@ -286,9 +297,11 @@ class JoinCheck:
                     await self.failed(bot, member)
             except TelegramAPIError as exc:
                 log.warning("join check of a member in %d not ended yet: %s", member.chat_id, exc.message)
-        await self.members.forget_failed(now - FAILED_KEPT_SECONDS)
-        await self.members.forget_silent(now - SILENT_KEPT_SECONDS)
-        self.guard.housekeeping()
+        if now - self._cleaned >= CLEANUP_SECONDS:  # forgetting old rows and idle counters need not run every 5 s
+            self._cleaned = now
+            await self.members.forget_failed(now - FAILED_KEPT_SECONDS)
+            await self.members.forget_silent(now - SILENT_KEPT_SECONDS)
+            self.guard.housekeeping()
         return len(due)
 
     async def run_sweeper(self, bot: Bot) -> None:

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButt
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.feedback import ReaderFeedback
 from bot.i18n import LANGUAGE_NAMES
 from bot.storage import Database, UserRepository
 from bot.storage.moderation import now_utc
@@ -51,7 +52,8 @@ def policy(days: int) -> str:
         "• If a chat I moderate acted on you (warning, mute, ban…): the chat, the action, the admin's reason and "
         "the dates. The text of the message acted on is kept as evidence for {days} days, then deleted.\n"
         "• Your appeals (/appeal): the text is deleted once the admins decide, or after {days} days.\n"
-        "• If you recently joined a group I protect: your join check or probation, deleted when it ends.\n"
+        "• If you recently joined a group I protect: your join check or probation, deleted when it ends (a newcomer "
+        "who never writes again: after 90 days; a failed check: 30 days later, so that rejoining cannot skip it).\n"
         "• If you are a chat admin, a volunteer or a network owner: your id next to what you did in that role.\n\n"
         "Nothing else: not your name, username or phone number, not your questions, not which guides you read. "
         "Questions I could not answer are counted by their words only, with no ids, and dropped after {days} days "
@@ -118,6 +120,7 @@ async def forget_button(
     users: UserRepository,
     usernames: Usernames,
     guard: Guard,
+    reader_feedback: ReaderFeedback,
 ) -> None:
     if callback_data.op != "forget":
         await query.answer()
@@ -128,6 +131,7 @@ async def forget_button(
     users.forget(user_id)
     usernames.forget(user_id)
     guard.forget_user(user_id)  # texts waiting to be returned, flood counters
+    reader_feedback.forget_user(user_id)  # which guides they voted on or reported
     log.info("a user was forgotten: %d rows", sum(v for k, v in affected.items() if not k.endswith(":kept")))
     kept = sum(v for k, v in affected.items() if k.endswith(":kept"))
     text = _("Done: I deleted everything I stored about you.")

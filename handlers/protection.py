@@ -11,7 +11,6 @@ for personal data, their own text) in the private chat; that text waits in memor
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import time
@@ -25,7 +24,6 @@ from typing import Any
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.filters import CommandObject, CommandStart
-from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, TelegramObject, User
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -33,12 +31,13 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.protection import DEFAULT, FloodTracker, ProtectionConfig, RepeatTracker, Verdict, check_message
 from bot.protection.pii import PiiMatch
+from bot.render import split_html
 from bot.storage import ChatRepository, ChatSettings
 from bot.storage.members import CHALLENGE, FAILED, REQUEST, MemberRepository
 from bot.storage.moderation import Action, ModerationRepository, now_utc
 from handlers.admins import RESTRICT, AdminCache
 from handlers.cleanup import Later
-from handlers.enforcement import LOG_CHAT, Enforcer
+from handlers.enforcement import LOG_CHAT, Enforcer, ReleaseCB
 from handlers.moderation import display_name, policy_for
 from handlers.protection_texts import reason_labels, why_removed
 
@@ -52,13 +51,6 @@ FLOOD_MUTE = timedelta(hours=1)
 TROLL_MUTE = timedelta(hours=24)
 MEDIA = frozenset({"photo", "video", "animation", "document", "audio", "voice", "video_note", "contact", "location"})
 CHECKED = MEDIA | {"text", "sticker", "poll", "dice", "venue", "story"}
-
-
-class ReleaseCB(CallbackData, prefix="hr"):
-    """Publish (op "p") or discard (op "d") a held or removed message, from the log chat."""
-
-    action_id: int
-    op: str
 
 
 def mask_pii(text: str, found: tuple[PiiMatch, ...]) -> str:
@@ -78,6 +70,7 @@ class Returns:
         self._items: OrderedDict[str, tuple[int, str, float]] = OrderedDict()
 
     def put(self, user_id: int, html: str) -> str:
+        self.expire()
         token = secrets.token_urlsafe(12)
         self._items[token] = (user_id, html, time.monotonic() + self.ttl)
         while len(self._items) > self.max_items:
@@ -94,6 +87,12 @@ class Returns:
     def forget_user(self, user_id: int) -> None:
         for token in [t for t, item in self._items.items() if item[0] == user_id]:
             del self._items[token]
+
+    def expire(self) -> None:
+        """Drop what waited too long: entries are in the order they expire, so only the front needs looking at."""
+        now = time.monotonic()
+        while self._items and next(iter(self._items.values()))[2] <= now:
+            self._items.popitem(last=False)
 
 
 class Guard:
@@ -120,7 +119,7 @@ class Guard:
         self.flood = FloodTracker()
         self.repeat = RepeatTracker()
         self.returns = Returns()
-        self._configs: dict[int, tuple[str, ProtectionConfig]] = {}
+        self._configs: dict[int, tuple[int, ProtectionConfig, dict[str, Any]]] = {}
         self.later = Later()
         self.clock: Callable[[], float] = time.time  # tests move time forward
 
@@ -128,9 +127,11 @@ class Guard:
     def config(self, chat: ChatSettings) -> ProtectionConfig:
         """The chat's protection settings: the defaults (night in TIMEZONE) with the chat's own changes."""
         changes = chat.get(PROTECTION, {})
-        key = json.dumps(changes, sort_keys=True)
+        # ChatRepository replaces a chat's ChatSettings on every write, so the object identifies the version; a
+        # JSON dump on every group message would cost more than the rest of the lookup.
+        key = id(chat.values)
         cached = self._configs.get(chat.chat_id)
-        if cached and cached[0] == key:
+        if cached and cached[0] == key and cached[2] is chat.values:
             return cached[1]
         base = {"timezone": self.settings.timezone}
         try:
@@ -139,7 +140,7 @@ class Guard:
             # Only /protection writes these, and it validates; a hand-edited database must not stop protection.
             log.warning("chat %d has invalid protection settings, using defaults: %s", chat.chat_id, exc)
             config = DEFAULT.with_changes(**base)
-        self._configs[chat.chat_id] = (key, config)
+        self._configs[chat.chat_id] = (key, config, chat.values)
         return config
 
     async def chat_config(self, chat_id: int) -> tuple[ChatSettings, ProtectionConfig]:
@@ -234,7 +235,7 @@ class Guard:
         log.info("protection in %d: %s %s (%s)%s", message.chat.id, verdict.verdict, verdict.action, codes, dry_note)
         if verdict.action == "hold":
             outcome = await self.enforcer.perform(
-                bot, action="hold", message_id=message.message_id, evidence=evidence, buttons=hold_buttons, **common
+                bot, action="hold", message_id=message.message_id, evidence=evidence, **common
             )
         else:
             # The removal carries the evidence; a mute that follows is its own entry (with Undo).
@@ -320,6 +321,7 @@ class Guard:
         self.flood.forget_user(user_id)
 
     def housekeeping(self) -> None:
+        self.returns.expire()
         now = self.clock()
         self.flood.forget_idle(now)
         self.repeat.forget_old(now)
@@ -333,13 +335,6 @@ def mute_until(verdict: Verdict) -> datetime | None:
     if kinds <= {"troll", "flood"}:
         return now_utc() + TROLL_MUTE
     return None
-
-
-def hold_buttons(action: Action) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=_("✅ Publish"), callback_data=ReleaseCB(action_id=action.id, op="p").pack()),
-        InlineKeyboardButton(text=_("🗑 Discard"), callback_data=ReleaseCB(action_id=action.id, op="d").pack()),
-    ]])  # fmt: skip
 
 
 def restore_button(action: Action) -> InlineKeyboardMarkup:
@@ -390,24 +385,26 @@ async def release_button(
         if presser is None or not presser.can(RESTRICT):
             await query.answer(_("Only admins of that chat with the right to ban users can undo."), show_alert=True)
             return
-        if action.status in ("undone", "discarded"):
+        if callback_data.op == "p" and not action.evidence:
+            await query.answer(_("The text is no longer kept, so it cannot be published."), show_alert=True)
+            return
+        # Claim the entry first: of two admins pressing at once (or a double tap), exactly one acts.
+        claimed = "discarded" if callback_data.op == "d" else "undone"
+        if not await moderation.claim(action.id, claimed, unless=("undone", "discarded")):
             await query.answer(_("Already undone."))
             return
         if callback_data.op == "d":
-            await moderation.set_status(action.id, "discarded")
             note = _("🗑 Discarded by {name}").format(name=query.from_user.full_name)
         else:
-            if not action.evidence:
-                await query.answer(_("The text is no longer kept, so it cannot be published."), show_alert=True)
-                return
             author = f'<a href="tg://user?id={action.target_id}">{action.target_id}</a>'
             header = _("💬 Message from {author}, approved by the admins:").format(author=author)
             try:
-                await bot.send_message(action.chat_id, f"{header}\n{escape(action.evidence)}")
+                for part in split_html(f"{header}\n{escape(action.evidence or '')}"):
+                    await bot.send_message(action.chat_id, part)
             except (TelegramBadRequest, TelegramForbiddenError) as exc:
+                await moderation.set_status(action.id, action.status)  # not published: it can be tried again
                 await query.answer(_("❌ Telegram refused: {reason}").format(reason=exc.message), show_alert=True)
                 return
-            await moderation.set_status(action.id, "undone")
             await moderation.record(
                 chat_id=action.chat_id, action="release", target_id=action.target_id, actor_id=query.from_user.id,
                 reason=_("undo of #{id}").format(id=action.id), undo_of=action.id, status="done",

@@ -29,7 +29,7 @@ from bot.protection import DEFAULT, ProtectionConfig
 from bot.storage import ChatRepository
 from bot.translatable import N_
 from handlers.admins import AdminCache
-from handlers.protection import PROTECTION
+from handlers.protection import PROTECTION, Guard
 
 LISTS = {
     "spam": "extra_spam_phrases",
@@ -128,6 +128,7 @@ async def protection_command(
     admins: AdminCache,
     chats: ChatRepository,
     settings: Settings,
+    guard: Guard,
     i18n: I18n,
 ) -> None:
     actor = await admins.actor(bot, message)
@@ -136,7 +137,7 @@ async def protection_command(
     chat = await chats.get(message.chat.id)
     changes: dict[str, Any] = dict(chat.get(PROTECTION, {}))
     with i18n.use_locale(chat.language or settings.default_language):
-        config = ProtectionConfig.from_dict({"timezone": settings.timezone, **changes})
+        config = guard.config(chat)  # the settings in force (the defaults if the stored ones were ever invalid)
         sub, _sep, rest = (command.args or "").strip().partition(" ")
         if not sub:
             reply = summary(config, changes)

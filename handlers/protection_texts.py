@@ -66,7 +66,7 @@ def reason_label(code: str) -> str:
         return _(REASON_LABELS[code])
     kind, _sep, detail = code.rpartition(":")
     if kind in REASON_LABELS:
-        return f"{_(REASON_LABELS[kind])} ({detail})"
+        return _("{label} ({detail})").format(label=_(REASON_LABELS[kind]), detail=detail)
     return code
 
 

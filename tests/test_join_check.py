@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiogram.methods import (
     ApproveChatJoinRequest,
@@ -200,6 +202,32 @@ async def test_a_join_seen_twice_gets_one_challenge(harness: Harness, chats: Cha
     assert restrictions(harness, NEWBIE.user_id) == [False]
 
 
+async def test_a_join_seen_twice_at_the_same_time_gets_one_challenge(harness: Harness, chats: Chats) -> None:
+    await asyncio.gather(feed(harness, join_service_message(NEWBIE, harness.session)), feed(harness, joined(NEWBIE)))
+    challenges = [m for m in harness.session.sent(SendMessage) if int(m.chat_id) == GROUP and m.reply_markup]
+    assert len(challenges) == 1
+
+
+async def test_a_right_answer_and_the_timeout_at_once_settle_the_check_once(harness: Harness, chats: Chats) -> None:
+    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    await feed(harness, joined(NEWBIE))
+    start = guard.clock()
+    guard.clock = lambda: start + 181
+    await asyncio.gather(answer_right(harness, NEWBIE, GROUP), joins.sweep(harness.bot))
+    member = await harness.services.members.get(GROUP, NEWBIE.user_id)
+    kicked = [b.user_id for b in harness.session.sent(BanChatMember)]
+    lifted = restrictions(harness, NEWBIE.user_id)[1:]
+    # Either they passed (let in, never kicked) or they timed out (kicked, never let in): never both.
+    assert (member.state, kicked, lifted) in ((PROBATION, [], [True]), (FAILED, [NEWBIE.user_id], []))  # type: ignore[union-attr]
+
+
+async def test_a_double_tap_on_the_right_picture_lets_in_once(harness: Harness, chats: Chats) -> None:
+    await feed(harness, joined(NEWBIE))
+    await asyncio.gather(answer_right(harness, NEWBIE, GROUP), answer_right(harness, NEWBIE, GROUP))
+    assert restrictions(harness, NEWBIE.user_id) == [False, True]
+    assert [a.action for a in await harness.services.moderation.latest(GROUP)].count("unmute") == 1
+
+
 async def test_members_added_by_an_admin_and_checks_switched_off_skip_the_challenge(
     harness: Harness, chats: Chats
 ) -> None:
@@ -277,3 +305,16 @@ async def test_the_sweep_forgets_old_failures_and_silent_newcomers(harness: Harn
     guard.clock = lambda: start + 91 * 24 * 3600
     await joins.sweep(harness.bot)
     assert await harness.services.members.get(GROUP, OTHER.user_id) is None
+
+
+async def test_forget_me_during_a_check_keeps_the_check_so_it_can_still_end(harness: Harness, chats: Chats) -> None:
+    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    await feed(harness, joined(NEWBIE))
+    await harness.send(NEWBIE_PRIVATE, "/forget_me")
+    await harness.press(NEWBIE_PRIVATE, "Delete everything")
+    member = await harness.services.members.get(GROUP, NEWBIE.user_id)
+    assert member is not None and member.state == CHALLENGE  # they are muted in Telegram: only the check ends it
+    start = guard.clock()
+    guard.clock = lambda: start + 181
+    assert await joins.sweep(harness.bot) == 1
+    assert [b.user_id for b in harness.session.sent(BanChatMember)] == [NEWBIE.user_id]

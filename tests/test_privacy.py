@@ -13,6 +13,7 @@ import pytest
 
 from bot.app import start_background, stop_background
 from bot.config import ConfigError, load_settings
+from bot.feedback import VoteChange
 from bot.storage import Database
 from bot.storage.moderation import iso
 from bot.storage.privacy import (
@@ -167,6 +168,8 @@ async def test_forget_me_leaves_no_trace_in_any_table(harness: Harness, chats: C
     token = guard.returns.put(VICTIM, "their text with an IIN, waiting to be returned")
     guard.flood.hit(OTHER_GROUP, VICTIM, 0.0, guard.config(await harness.services.chats.get(OTHER_GROUP)).flood_day)
     assert len(guard.flood) == 1
+    reader_feedback = harness.dp["reader_feedback"]  # type: ignore[index]
+    reader_feedback.vote(VICTIM, "iin", "ru", "up")
 
     await harness.send(ME, "/forget_me")
     assert "This cannot be undone." in harness.last()
@@ -190,6 +193,7 @@ async def test_forget_me_leaves_no_trace_in_any_table(harness: Harness, chats: C
     assert tuple(await db.fetchone("SELECT name FROM networks") or ()) == ("Zarina's chats",)
     # In-memory caches forget too: the text waiting for them, flood counters, and the next /start asks again.
     assert guard.returns.take(token, VICTIM) is None and len(guard.flood) == 0
+    assert reader_feedback.vote(VICTIM, "iin", "ru", "up") == VoteChange(1, 0)  # the earlier vote is not remembered
     await harness.send(ME, "/start")
     assert "Choose your language" in harness.last()
     # The active ban still counts: an appeal finds it.

@@ -3,6 +3,7 @@ night mode, personal data, dry run, the log chat with Restore / Publish / Undo, 
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -214,6 +215,22 @@ async def test_at_night_a_newcomer_is_held_for_review_and_an_admin_publishes(har
     assert (await harness.services.moderation.latest(GROUP))[0].action == "release"
     # Regular members write at night as usual.
     assert await say(harness, REGULAR, "Try the clinic on Satpayev street") not in deleted(harness)
+
+
+async def test_two_admins_publishing_at_once_publish_once(harness: Harness, chats: Chats) -> None:
+    guard = harness.dp["guard"]  # type: ignore[index]
+    await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True})
+    guard.clock = lambda: datetime(2026, 11, 24, 2, 30, tzinfo=UTC).timestamp() - 5 * 3600
+    await on_probation(harness, NEWBIE)
+    long_question = "Where can I find a dentist who speaks Russian? " * 60  # ~2,800 characters: kept whole
+    await say(harness, NEWBIE, long_question)
+    before = len([m for m in harness.session.sent(SendMessage) if int(m.chat_id) == GROUP])
+    await asyncio.gather(harness.press(LOG_ADMIN, "✅ Publish"), harness.press(LOG_ADMIN, "✅ Publish"))
+    published = [m for m in harness.session.sent(SendMessage) if int(m.chat_id) == GROUP][before:]
+    assert len(published) == 1 and long_question.strip() in published[0].text
+    assert "Already undone." in harness.popups()
+    releases = [a for a in await harness.services.moderation.latest(GROUP) if a.action == "release"]
+    assert len(releases) == 1
 
 
 async def test_without_a_log_chat_a_held_message_is_removed_with_an_honest_word(harness: Harness, chats: Chats) -> None:

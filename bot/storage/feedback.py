@@ -117,7 +117,9 @@ class FeedbackRepository:
 
     async def mark_handled(self, report_id: int, volunteer_id: int) -> bool:
         cur = await self.db.conn.execute(
-            "UPDATE outdated_reports SET status = 'handled', handled_by = ? WHERE id = ? AND status = 'open'",
+            # The comment has served its purpose once handled: it goes now (PRIVACY.md), not at the next purge.
+            "UPDATE outdated_reports SET status = 'handled', handled_by = ?, comment = '' WHERE id = ? "
+            "AND status = 'open'",
             (volunteer_id, report_id),
         )
         await self.db.conn.commit()

@@ -61,12 +61,27 @@ class MemberRepository:
             (chat_id, user_id, joined_at),
         )
 
-    async def fail(self, chat_id: int, user_id: int) -> None:
-        await self.db.execute(
-            "UPDATE members SET state = 'failed', answer = NULL, deadline = NULL, prompt_id = NULL "
-            "WHERE chat_id = ? AND user_id = ?",
-            (chat_id, user_id),
+    async def settle(self, chat_id: int, user_id: int, answer: str, state: str, now: int) -> bool:
+        """End the open check whose right answer is `answer` as passed (probation) or failed; True if this call
+        ended it. The answer works as a version: of a right answer and the sweep's timeout arriving together, or a
+        double tap, exactly one settles the check. A failure restarts the clock that forgets it (`joined_at`)."""
+        clock = "joined_at" if state == PROBATION else "?"
+        cur = await self.db.conn.execute(
+            f"UPDATE members SET state = ?, joined_at = {clock}, answer = NULL, deadline = NULL, prompt_id = NULL "
+            "WHERE chat_id = ? AND user_id = ? AND answer = ?",
+            (state, *(() if state == PROBATION else (now,)), chat_id, user_id, answer),
         )
+        await self.db.conn.commit()
+        return cur.rowcount == 1
+
+    async def renew(self, chat_id: int, user_id: int, answer: str, new_answer: str, attempts: int) -> bool:
+        """A new question after a wrong answer, if the check is still the one that was answered."""
+        cur = await self.db.conn.execute(
+            "UPDATE members SET answer = ?, attempts = ? WHERE chat_id = ? AND user_id = ? AND answer = ?",
+            (new_answer, attempts, chat_id, user_id, answer),
+        )
+        await self.db.conn.commit()
+        return cur.rowcount == 1
 
     async def count_message(self, chat_id: int, user_id: int) -> None:
         await self.db.execute(

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from bot.storage.database import Database
 
 EVIDENCE_MAX = 1000  # characters of a message kept as evidence: enough to judge, not an archive
+HELD_MAX = 4096  # a message held for review is kept whole (one Telegram message), or publishing it would cut it
 
 
 def now_utc() -> datetime:
@@ -78,11 +79,12 @@ class ModerationRepository:
         evidence: str | None = None,
         status: str = "pending",
     ) -> Action:
+        limit = HELD_MAX if action == "hold" else EVIDENCE_MAX
         cur = await self.db.conn.execute(
             "INSERT INTO mod_actions (chat_id, target_id, actor_id, action, reason, created_at, until, message_id, "
             "undo_of, automatic, network_id, evidence, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (chat_id, target_id, actor_id, action, reason[:500], iso(now_utc()), iso(until), message_id, undo_of,
-             int(automatic), network_id, evidence[:EVIDENCE_MAX] if evidence else None, status),
+             int(automatic), network_id, evidence[:limit] if evidence else None, status),
         )  # fmt: skip
         await self.db.conn.commit()
         action_row = await self.get(int(cur.lastrowid or 0))
@@ -119,6 +121,26 @@ class ModerationRepository:
     async def attempts(self, action_id: int) -> int:
         row = await self.db.fetchone("SELECT attempts FROM mod_actions WHERE id = ?", (action_id,))
         return int(row[0]) if row else 0
+
+    async def superseded(self, action: Action) -> bool:
+        """A later ban, unban, mute, unmute or kick of the same person in the same chat was done: replaying this one
+        would undo it (a mute that failed at a join, sent after the newcomer passed and was let in)."""
+        row = await self.db.fetchone(
+            "SELECT 1 FROM mod_actions WHERE chat_id = ? AND target_id = ? AND id > ? AND status = 'done' "
+            "AND action IN ('ban', 'unban', 'mute', 'unmute', 'kick') LIMIT 1",
+            (action.chat_id, action.target_id, action.id),
+        )
+        return row is not None
+
+    async def claim(self, action_id: int, status: str, *, unless: tuple[str, ...]) -> bool:
+        """Set the status unless it is already one of `unless`; True if this call changed it. Two admins pressing
+        the same button at once: exactly one of them gets True."""
+        marks = ", ".join("?" for _ in unless)
+        cur = await self.db.conn.execute(
+            f"UPDATE mod_actions SET status = ? WHERE id = ? AND status NOT IN ({marks})", (status, action_id, *unless)
+        )
+        await self.db.conn.commit()
+        return cur.rowcount == 1
 
     async def last_action_id(self) -> int:
         row = await self.db.fetchone("SELECT COALESCE(MAX(id), 0) FROM mod_actions")

@@ -48,7 +48,7 @@ PEOPLE: dict[tuple[str, str], Forget] = {
     ("content_audit", "actor_id"): Forget.CLEAR,
     ("content_audit", "target_id"): Forget.CLEAR,
     ("outdated_reports", "handled_by"): Forget.CLEAR,
-    ("members", "user_id"): Forget.DELETE,  # a join check or probation in progress
+    ("members", "user_id"): Forget.DELETE,  # probation in progress; an open join check is kept, see KEEP
 }
 
 # Columns whose names look like they could hold a user id but never do; each says what it holds instead.
@@ -94,8 +94,13 @@ ACTIVE_BAN = (
     "AND later.target_id = mod_actions.target_id AND later.id > mod_actions.id AND later.action = 'unban' "
     "AND later.status = 'done')"
 )
+# A join check still open (or failed, and so kept read-only or removed) is a restriction like a ban: the person is
+# restricted in Telegram, and only the check can end it (by the answer, the sweep, or an admin letting them in).
+# Deleting it would leave them muted for good with no way through. Probation rows go.
+OPEN_CHECK = "state IN ('challenge', 'request', 'failed')"
 KEEP: dict[tuple[str, str], Keep] = {
     ("mod_actions", "target_id"): Keep(ACTIVE_BAN, {"reason": "", "evidence": None, "error": None, "message_id": None}),
+    ("members", "user_id"): Keep(OPEN_CHECK, {"messages": 0}),
 }
 
 
