@@ -119,6 +119,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     )  # fmt: skip
     joins = join_check.JoinCheck(guard, services.members, enforcer, admins, services.i18n)
     dp = Dispatcher(
+        disable_fsm=True,  # no handler keeps conversation state in FSM; its middleware would run on every update
         settings=services.settings,
         db=services.db,
         users=services.users,
