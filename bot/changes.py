@@ -20,7 +20,7 @@ from datetime import date
 
 from bot.config import LANGUAGES
 from bot.content_check import check_guide
-from bot.guides import SLUG_MAX, SLUG_RE, FrontMatterError, Guide, Problem, parse_guide, split_front_matter
+from bot.guides import SLUG_MAX, SLUG_RE, FrontMatterError, Guide, Problem, Problems, parse_guide, split_front_matter
 
 MAX_UPLOAD_BYTES = 256 * 1024
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".txt")
@@ -96,7 +96,7 @@ def decode_upload(data: bytes) -> str:
 
 
 @dataclass
-class Checked:
+class Checked(Problems):
     """A parsed and validated upload: the guide (None when unusable) and every problem, errors first."""
 
     slug: str
@@ -104,14 +104,6 @@ class Checked:
     text: str
     guide: Guide | None
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 def check_upload(
@@ -129,7 +121,7 @@ def check_upload(
     if guide is not None:
         problems = problems + check_guide(guide, known_slugs=known_slugs | {slug}, today=today, disclaimer=disclaimer)
     problems.sort(key=lambda p: (p.severity != "error", p.line))
-    return Checked(slug, lang, text, guide if not any(p.severity == "error" for p in problems) else None, problems)
+    return Checked(slug, lang, text, guide if not any(p.is_error for p in problems) else None, problems)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import LANGUAGES
-from bot.guides import Catalogue, Guide, Problem, guide_files, read_guide_file
+from bot.guides import Catalogue, Guide, Problem, Problems, guide_files, read_guide_file
 from bot.render import find_markdown_issues, guide_links, markdown_to_html, message_problem, split_html
 
 STALE_DAYS = 180
@@ -24,17 +24,9 @@ LANGUAGE_NAMES_EN = {"ru": "Russian", "kk": "Kazakh", "en": "English"}
 
 
 @dataclass
-class Report:
+class Report(Problems):
     catalogue: Catalogue
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def to_json(self) -> dict[str, Any]:
         guides: dict[str, dict[str, Any]] = {}

@@ -87,6 +87,24 @@ class Problem:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class Problems:
+    """Errors and warnings of anything that carries a `problems` list (a load, a content check, an upload)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
 
 @dataclass(frozen=True)
 class Source:
@@ -213,7 +231,7 @@ def parse_guide(text: str, *, slug: str, lang: str, path: str = "") -> tuple[Gui
     if not body.strip():
         problems.append(Problem(path, body_line, "empty_body"))
 
-    if any(p.severity == "error" for p in problems):
+    if any(p.is_error for p in problems):
         return None, problems
     guide = Guide(
         slug=slug,
@@ -329,13 +347,9 @@ class Catalogue:
 
 
 @dataclass
-class LoadResult:
+class LoadResult(Problems):
     catalogue: Catalogue
     problems: list[Problem]
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
 
 
 def guide_files(content_dir: Path) -> list[Path]:

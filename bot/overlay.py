@@ -141,7 +141,7 @@ def validate_reload(
         if guide is not None:
             found = found + check_guide(guide, known_slugs=known, today=today, disclaimer=disclaimer)
         problems.extend(found)
-        if guide is not None and not any(p.severity == "error" for p in found):
+        if guide is not None and not any(p.is_error for p in found):
             guides.append(guide)
             kept_texts[key] = source
             continue

@@ -176,7 +176,7 @@ class Publisher:
                 revision.id,
             )
             problems = self.library.put(source)
-            if any(p.severity == "error" for p in problems):  # validated before; only a changed validator gets here
+            if any(p.is_error for p in problems):  # validated before; only a changed validator gets here
                 log.error("published revision %d does not parse; it stays stored but is not shown", revision.id)
             action = "approve" if approved_by is not None else "publish"
             await self.revisions.audit(actor_id, action, slug=revision.slug, lang=revision.lang, revision=revision.id)
