@@ -63,3 +63,20 @@ async def test_touch_writes_once_a_day(tmp_path: Path) -> None:
     assert (await users.touch(7, date(2026, 11, 1))).language == "en"  # the cache follows the change
     assert (await users.touch(7, date(2026, 11, 2))).last_seen == "2026-11-02"
     await db.close()
+
+
+async def test_members_remember_who_has_no_row_and_forget_it_when_one_is_written(tmp_path: Path) -> None:
+    from bot.storage.members import PROBATION, MemberRepository
+
+    db = Database(tmp_path / "m.db")
+    await db.open()
+    members = MemberRepository(db)
+    assert await members.get(-100, 7) is None
+    await db.execute("INSERT INTO members (chat_id, user_id, state, joined_at) VALUES (-100, 7, 'probation', 1)")
+    assert await members.get(-100, 7) is None  # absence is remembered: no read for a regular member
+    await members.start_probation(-100, 7, 1)  # a write through the repository forgets it
+    member = await members.get(-100, 7)
+    assert member is not None and member.state == PROBATION
+    await members.migrate_chat(-100, -200)
+    assert (await members.get(-200, 7)) is not None
+    await db.close()

@@ -27,20 +27,45 @@ class Member:
     prompt_id: int | None = None
 
 
+ABSENT_CACHE = 50_000
+
+
 class MemberRepository:
+    """Read on every group message, and almost every author has no row (regular members): who has none is
+    remembered, so that the common case costs no database round trip. Only absence is cached: a row appears only
+    through this repository (which forgets the entry), and rows that disappear leave absence true."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._absent: dict[tuple[int, int], None] = {}
+        self._writes = 0  # a row written while a read was waiting must not be remembered as absent
+
+    def _present(self, chat_id: int, user_id: int) -> None:
+        self._writes += 1
+        self._absent.pop((chat_id, user_id), None)
 
     async def get(self, chat_id: int, user_id: int) -> Member | None:
+        key = (chat_id, user_id)
+        if key in self._absent:
+            return None
+        writes = self._writes
         row = await self.db.fetchone(
             f"SELECT {_COLUMNS} FROM members WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
         )
-        return Member(*row) if row else None
+        if row:
+            return Member(*row)
+        if writes != self._writes:
+            return None
+        if len(self._absent) >= ABSENT_CACHE:
+            self._absent.clear()  # rarely: simpler than an LRU, and the cost is one read per member once more
+        self._absent[key] = None
+        return None
 
     async def challenge(
         self, chat_id: int, user_id: int, *, state: str, joined_at: int, answer: str, deadline: int, attempts: int
     ) -> None:
         """Open (or renew) a challenge. `joined_at` of an existing row is kept: rejoining never restarts probation."""
+        self._present(chat_id, user_id)
         await self.db.execute(
             "INSERT INTO members (chat_id, user_id, state, joined_at, answer, deadline, attempts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, user_id) DO UPDATE SET state = excluded.state, "
@@ -54,6 +79,7 @@ class MemberRepository:
         )
 
     async def start_probation(self, chat_id: int, user_id: int, joined_at: int) -> None:
+        self._present(chat_id, user_id)
         await self.db.execute(
             "INSERT INTO members (chat_id, user_id, state, joined_at) VALUES (?, ?, 'probation', ?) "
             "ON CONFLICT (chat_id, user_id) DO UPDATE SET state = 'probation', answer = NULL, deadline = NULL, "
@@ -108,4 +134,6 @@ class MemberRepository:
         await self.db.execute("DELETE FROM members WHERE state = 'probation' AND joined_at < ?", (before,))
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
+        self._writes += 1
+        self._absent.clear()  # rows move to the new chat id, where absence may have been remembered
         await self.db.execute("UPDATE OR IGNORE members SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
