@@ -34,15 +34,19 @@ async def record_unanswered(unanswered: UnansweredRepository, text: str, setting
 
 async def answer_question(
     message: Message,
-    text: str,
-    *,
     bot: Bot,
     library: Library,
     unanswered: UnansweredRepository,
     settings: Settings,
     lang: str,
     feedback: FeedbackRepository | None = None,
+    command: CommandObject | None = None,
 ) -> None:
+    """A question in the private chat: plain text, or the words after /search (aiogram passes `command` then)."""
+    if command is not None and not (command.args or "").strip():
+        await message.answer(_("Write your question after the command, for example: /search how to get an IIN"))
+        return
+    text = (command.args if command is not None else message.text) or ""
     text = text[:QUESTION_MAX_CHARS]
     hits = library.index.search(text)
     if hits and library.index.is_confident(hits):
@@ -68,55 +72,9 @@ async def answer_question(
     )
 
 
-async def search_command(
-    message: Message,
-    command: CommandObject,
-    bot: Bot,
-    library: Library,
-    unanswered: UnansweredRepository,
-    settings: Settings,
-    lang: str,
-    feedback: FeedbackRepository,
-) -> None:
-    if not (command.args or "").strip():
-        await message.answer(_("Write your question after the command, for example: /search how to get an IIN"))
-        return
-    await answer_question(
-        message,
-        command.args or "",
-        bot=bot,
-        library=library,
-        unanswered=unanswered,
-        settings=settings,
-        lang=lang,
-        feedback=feedback,
-    )
-
-
-async def private_question(
-    message: Message,
-    bot: Bot,
-    library: Library,
-    unanswered: UnansweredRepository,
-    settings: Settings,
-    lang: str,
-    feedback: FeedbackRepository,
-) -> None:
-    await answer_question(
-        message,
-        message.text or "",
-        bot=bot,
-        library=library,
-        unanswered=unanswered,
-        settings=settings,
-        lang=lang,
-        feedback=feedback,
-    )
-
-
 def create_router() -> Router:
     router = Router(name=__name__)
     router.message.filter(F.chat.type == "private")
-    router.message.register(search_command, Command("search"))
-    router.message.register(private_question, F.text, ~F.text.startswith("/"))
+    router.message.register(answer_question, Command("search"))
+    router.message.register(answer_question, F.text, ~F.text.startswith("/"))
     return router
