@@ -317,14 +317,6 @@ async def finish_in_flight(dp: Dispatcher, grace: float = SHUTDOWN_GRACE) -> Non
             log.warning("%d updates did not finish within %.0f s", len(late), grace)
 
 
-async def run_polling(settings: Settings) -> None:
-    await run(settings, webhook=False)
-
-
-async def run_webhook(settings: Settings) -> None:
-    await run(settings, webhook=True)
-
-
 async def run(settings: Settings, *, webhook: bool = False) -> None:
     """Run until SIGTERM or SIGINT, then finish the updates in flight, stop background work, close the database."""
     if webhook:

@@ -235,13 +235,6 @@ def field_counts(text: str, lang: str, chunks: set[str] | None = None) -> tuple[
     return Counter(terms), len(terms)
 
 
-def phrase_terms(text: str, lang: str) -> list[str]:
-    """Terms of a short text from a guide (a title, a keyword phrase)."""
-    pieces = text.split()
-    cache = chunk_terms(pieces, lang)
-    return list(chain.from_iterable(map(cache.__getitem__, pieces)))
-
-
 def prefix_pairs(chunks: set[str], lang: str) -> set[tuple[str, str]]:
     """(prefix key, term) pairs of the pieces `field_counts` saw."""
     chunk_terms(chunks, lang)

@@ -128,10 +128,6 @@ class RevisionRepository:
         )
         return _revision(row) if row else None
 
-    async def has_any(self, slug: str, lang: str) -> bool:
-        row = await self.db.fetchone("SELECT 1 FROM guide_revisions WHERE slug = ? AND lang = ?", (slug, lang))
-        return row is not None
-
     async def history(self, slug: str, lang: str | None = None, limit: int = 30) -> list[Revision]:
         if lang is None:
             rows = await self.db.fetchall(
