@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -118,6 +121,15 @@ class Harness:
         return [e.text for e in self.session.events if e.kind == "popup"]
 
 
+def daytime_clock() -> Callable[[], float]:
+    """Real time, shifted so that it is noon in Asia/Almaty when the test starts. Protection's night mode (00:00–07:00
+    there by default) would otherwise judge a newcomer's message differently depending on when the suite runs; the
+    tests of night mode set a night-time clock themselves."""
+    local = datetime.now(ZoneInfo("Asia/Almaty"))
+    offset = (12 - local.hour) * 3600 - local.minute * 60 - local.second
+    return lambda: time.time() + offset
+
+
 @pytest.fixture
 async def harness(settings: Settings) -> AsyncIterator[Harness]:
     session = StandInSession()
@@ -125,6 +137,7 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
     await startup(services)
     bot = build_bot(settings, session=session, token=TOKEN)
     h = Harness(services, session, build_dispatcher(services), bot)
+    h.dp["guard"].clock = daytime_clock()  # type: ignore[index]
     yield h
     await services.db.close()
 

@@ -7,6 +7,7 @@ import io
 import os
 import sys
 import zipfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,19 +108,28 @@ async def test_reload_keeps_published_revisions_over_files(team: Harness, conten
 
 
 # -- freshness ------------------------------------------------------------------------------------------------------
+def redate(folder: Path, old: str, new: str) -> None:
+    for path in folder.rglob("*.md"):
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 async def test_stale_uses_the_validators_thresholds(team: Harness, content_dir: Path) -> None:
+    # Dates relative to today (in the bot's time zone), so the test means the same whenever it runs.
+    today = datetime.now(team.services.settings.tz).date()
+    redate(content_dir, "2026-11-01", today.isoformat())
+    team.services.library.load()
     await team.send(VOLUNTEER, "/stale")
     assert team.last().startswith("Every guide was reviewed recently enough (180 days, 90 for legal guides)")
-    old = (content_dir / "en" / "iin.md").read_text(encoding="utf-8").replace("2026-11-01", "2026-01-01")
-    (content_dir / "en" / "iin.md").write_text(old, encoding="utf-8")
-    legal = (content_dir / "ru" / "detention.md").read_text(encoding="utf-8").replace("2026-11-01", "2026-08-01")
-    (content_dir / "ru" / "detention.md").write_text(legal, encoding="utf-8")
+    old = (content_dir / "en" / "iin.md").read_text(encoding="utf-8")
+    (content_dir / "en" / "iin.md").write_text(old.replace(today.isoformat(), str(today - timedelta(days=327))))
+    legal = (content_dir / "ru" / "detention.md").read_text(encoding="utf-8")
+    (content_dir / "ru" / "detention.md").write_text(legal.replace(today.isoformat(), str(today - timedelta(days=91))))
     team.services.library.load()
     await team.send(VOLUNTEER, "/stale")
     lines = team.last().split("\n")
     assert lines[0] == "Guides to re-check against their sources (most overdue first):"
     assert lines[1] == "• iin (en): reviewed 327 days ago, limit 180"
-    assert lines[2] == "• detention (ru): reviewed 115 days ago, limit 90 ⚖️"
+    assert lines[2] == "• detention (ru): reviewed 91 days ago, limit 90 ⚖️"
 
 
 async def test_translations_lists_missing_and_older_ones(team: Harness, content_dir: Path) -> None:
