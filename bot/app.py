@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.types import LinkPreviewOptions
 
+from bot import lazy_models
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings
 from bot.dispatching import inline_sync_filters, looks_like_command, section
@@ -202,6 +203,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
         errors.create_router(),  # error events only: last, so no update has to pass it on its way
     )
     inline_sync_filters(dp)  # see bot/dispatching.py: magic filters would otherwise each take a thread round trip
+    lazy_models.warm_up()  # aiogram's Update model, built now rather than while the first update waits
     return dp
 
 
