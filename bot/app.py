@@ -20,7 +20,7 @@ from aiogram.types import LinkPreviewOptions
 from bot import lazy_models
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings
-from bot.dispatching import inline_sync_filters, looks_like_command, section
+from bot.dispatching import inline_sync_filters, looks_like_command, provide, provided, section
 from bot.i18n import Translations
 from bot.library import Library
 from bot.publishing import Publisher, disclaimer_checker, load_published
@@ -119,28 +119,39 @@ def build_dispatcher(services: Services) -> Dispatcher:
         admins=admins, settings=services.settings, i18n=services.i18n,
     )  # fmt: skip
     joins = join_check.JoinCheck(guard, services.members, enforcer, admins, services.i18n)
+    reader_feedback = ReaderFeedback()
     dp = Dispatcher(
         disable_fsm=True,  # no handler keeps conversation state in FSM; its middleware would run on every update
-        settings=services.settings,
-        db=services.db,
-        users=services.users,
-        chats=services.chats,
-        unanswered=services.unanswered,
+        # Workflow values reach every filter, so they are only what filters ask for (IsVolunteer, AwaitingComment);
+        # every value costs each update a few µs (see Provide in bot/dispatching.py).
         volunteers=services.volunteers,
-        moderation=services.moderation,
-        library=services.library,
-        cooldowns=Cooldowns(),
-        admins=admins,
-        enforcer=enforcer,
-        members=services.members,
-        guard=guard,
-        join_check=joins,
-        usernames=usernames,
-        limiter=ReportLimiter(),
-        revisions=services.revisions,
-        feedback=services.feedback,
-        publisher=services.publisher,
-        reader_feedback=ReaderFeedback(),
+        reader_feedback=reader_feedback,
+    )
+    # Everything else is handed to the handler that takes the update, once it is chosen.
+    provide(
+        dp,
+        {
+            "settings": services.settings,
+            "db": services.db,
+            "users": services.users,
+            "chats": services.chats,
+            "unanswered": services.unanswered,
+            "volunteers": services.volunteers,
+            "moderation": services.moderation,
+            "library": services.library,
+            "cooldowns": Cooldowns(),
+            "admins": admins,
+            "enforcer": enforcer,
+            "members": services.members,
+            "guard": guard,
+            "join_check": joins,
+            "usernames": usernames,
+            "limiter": ReportLimiter(),
+            "revisions": services.revisions,
+            "feedback": services.feedback,
+            "publisher": services.publisher,
+            "reader_feedback": reader_feedback,
+        },
     )
     dp.message.outer_middleware(UsernamesMiddleware(usernames))
     UserLanguageMiddleware(services.i18n, services.users, services.settings.tz).setup(dp)
@@ -327,7 +338,7 @@ async def run(settings: Settings, *, webhook: bool = False) -> None:
     await startup(services)
     bot = build_bot(settings)
     dp = build_dispatcher(services)
-    enforcer = dp["enforcer"]
+    enforcer = provided(dp)["enforcer"]
     await enforcer.mark_recovery_point()  # before any update: what is pending now is from an earlier run
     background = start_background(services)
     background.append(

@@ -8,12 +8,14 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app import Services, build_bot, build_dispatcher, build_services, startup
 from bot.config import Settings
+from bot.dispatching import provided
 from bot.guides import Catalogue, load_catalogue
 from bot.search import SearchIndex
 from bot.standin import StandInSession
@@ -117,6 +119,11 @@ class Harness:
         assert events, "the bot showed nothing"
         return events[-1].message.text  # type: ignore[union-attr]
 
+    @property
+    def provided(self) -> dict[str, Any]:
+        """The services the handlers are given (bot.dispatching.provide): the guard, the join check, the enforcer…"""
+        return provided(self.dp)  # type: ignore[arg-type]
+
     def popups(self) -> list[str]:
         return [e.text for e in self.session.events if e.kind == "popup"]
 
@@ -137,7 +144,7 @@ async def harness(settings: Settings) -> AsyncIterator[Harness]:
     await startup(services)
     bot = build_bot(settings, session=session, token=TOKEN)
     h = Harness(services, session, build_dispatcher(services), bot)
-    h.dp["guard"].clock = daytime_clock()  # type: ignore[index]
+    h.provided["guard"].clock = daytime_clock()  # type: ignore[index]
     yield h
     await services.db.close()
 

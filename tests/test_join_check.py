@@ -127,8 +127,8 @@ async def test_two_wrong_answers_remove_the_member_and_the_log_chat_is_told(harn
 
 
 async def test_timeout_removes_by_default(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
-    joins = harness.dp["join_check"]  # type: ignore[index]
+    guard = harness.provided["guard"]
+    joins = harness.provided["join_check"]
     await feed(harness, joined(NEWBIE))
     assert await joins.sweep(harness.bot) == 0  # not yet
     start = guard.clock()
@@ -145,7 +145,7 @@ async def test_timeout_can_keep_the_member_read_only_and_rejoining_does_not_lift
     harness: Harness, chats: Chats
 ) -> None:
     await harness.services.chats.set_value(GROUP, PROTECTION, {"join_fail_action": "read_only"})
-    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    guard, joins = harness.provided["guard"], harness.provided["join_check"]
     await feed(harness, joined(NEWBIE))
     start = guard.clock()
     guard.clock = lambda: start + 200
@@ -177,7 +177,7 @@ async def test_an_admin_lifting_the_restriction_in_telegram_ends_the_check(harne
 
 
 async def test_leaving_and_rejoining_keeps_the_deadline_and_attempts(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await feed(harness, joined(NEWBIE))
     await answer_wrong(harness, NEWBIE, GROUP)
     before = await harness.services.members.get(GROUP, NEWBIE.user_id)
@@ -209,7 +209,7 @@ async def test_a_join_seen_twice_at_the_same_time_gets_one_challenge(harness: Ha
 
 
 async def test_a_right_answer_and_the_timeout_at_once_settle_the_check_once(harness: Harness, chats: Chats) -> None:
-    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    guard, joins = harness.provided["guard"], harness.provided["join_check"]
     await feed(harness, joined(NEWBIE))
     start = guard.clock()
     guard.clock = lambda: start + 181
@@ -271,7 +271,7 @@ async def test_join_request_is_asked_privately_and_approved(harness: Harness, ch
 
 
 async def test_join_request_times_out_and_is_declined(harness: Harness, chats: Chats) -> None:
-    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    guard, joins = harness.provided["guard"], harness.provided["join_check"]
     await feed(harness, join_request(NEWBIE))
     start = guard.clock()
     guard.clock = lambda: start + 181
@@ -291,7 +291,7 @@ async def test_dry_run_logs_the_restriction_and_does_nothing(harness: Harness, c
 
 
 async def test_the_sweep_forgets_old_failures_and_silent_newcomers(harness: Harness, chats: Chats) -> None:
-    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    guard, joins = harness.provided["guard"], harness.provided["join_check"]
     await feed(harness, joined(NEWBIE))
     await feed(harness, joined(OTHER, by=ADMIN))  # on probation, then silent
     start = guard.clock()
@@ -308,7 +308,7 @@ async def test_the_sweep_forgets_old_failures_and_silent_newcomers(harness: Harn
 
 
 async def test_forget_me_during_a_check_keeps_the_check_so_it_can_still_end(harness: Harness, chats: Chats) -> None:
-    guard, joins = harness.dp["guard"], harness.dp["join_check"]  # type: ignore[index]
+    guard, joins = harness.provided["guard"], harness.provided["join_check"]
     await feed(harness, joined(NEWBIE))
     await harness.send(NEWBIE_PRIVATE, "/forget_me")
     await harness.press(NEWBIE_PRIVATE, "Delete everything")

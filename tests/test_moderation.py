@@ -140,7 +140,7 @@ async def test_bot_without_rights_says_which(harness: Harness, chats: Chats) -> 
     await harness.send(ADMIN, "/mute", reply_to=target)
     assert harness.last() == "I cannot do this: make me an admin with the right “Ban users”."
     chats.add(GROUP, admin_member(10), bot=False)
-    harness.dp["admins"].invalidate(GROUP)  # type: ignore[index]
+    harness.provided["admins"].invalidate(GROUP)  # type: ignore[index]
     await harness.send(ADMIN, "/del", reply_to=target)
     assert harness.last() == "I cannot do this: make me an admin with the right “Delete messages”."
 

@@ -101,7 +101,7 @@ async def test_setlog_needs_admin_of_both_chats(harness: Harness, chats: Chats) 
     await harness.send(LOG_ADMIN, f"/setlog {GROUP}")
     assert (await harness.services.chats.get(GROUP)).get(LOG_CHAT, 0) == LOG_GROUP
     chats.add(OTHER_GROUP)  # Asel is not an admin there
-    harness.dp["admins"].invalidate(OTHER_GROUP)  # type: ignore[index]
+    harness.provided["admins"].invalidate(OTHER_GROUP)  # type: ignore[index]
     await harness.send(LOG_ADMIN, f"/setlog {OTHER_GROUP}")
     assert harness.last() == f"You must be an admin of the chat {OTHER_GROUP}."
     assert (await harness.services.chats.get(OTHER_GROUP)).get(LOG_CHAT, 0) == 0

@@ -48,7 +48,7 @@ async def chats(harness: Harness) -> Chats:
 
 
 def enforcer(harness: Harness) -> Enforcer:
-    return harness.dp["enforcer"]  # type: ignore[index,no-any-return]
+    return harness.provided["enforcer"]  # type: ignore[index,no-any-return]
 
 
 class Telegram:

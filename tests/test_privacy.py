@@ -164,11 +164,11 @@ async def test_forget_me_leaves_no_trace_in_any_table(harness: Harness, chats: C
     db = harness.services.db
     before = await traces(db, VICTIM)
     assert {t for t, _ in before} >= {t for t, _ in PEOPLE}
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     token = guard.returns.put(VICTIM, "their text with an IIN, waiting to be returned")
     guard.flood.hit(OTHER_GROUP, VICTIM, 0.0, guard.config(await harness.services.chats.get(OTHER_GROUP)).flood_day)
     assert len(guard.flood) == 1
-    reader_feedback = harness.dp["reader_feedback"]  # type: ignore[index]
+    reader_feedback = harness.provided["reader_feedback"]
     reader_feedback.vote(VICTIM, "iin", "ru", "up")
 
     await harness.send(ME, "/forget_me")

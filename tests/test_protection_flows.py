@@ -41,7 +41,7 @@ async def chats(harness: Harness) -> Chats:
 
 async def on_probation(harness: Harness, person: Person, chat_id: int = GROUP) -> None:
     """The person passed the join check just now."""
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await harness.services.members.start_probation(chat_id, person.user_id, int(guard.clock()))
 
 
@@ -106,7 +106,7 @@ async def test_newcomer_rules(harness: Harness, chats: Chats, text: str, extra: 
 
 
 async def test_probation_ends_after_the_first_day_and_five_messages(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await on_probation(harness, NEWBIE)
     for i in range(5):
         await say(harness, NEWBIE, f"Hello everyone, question number {i} about bank cards")
@@ -199,7 +199,7 @@ async def test_chats_own_phrases_and_settings_by_command(harness: Harness, chats
 
 # -- night mode -----------------------------------------------------------------------------------------------
 async def test_at_night_a_newcomer_is_held_for_review_and_an_admin_publishes(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True})
     night = datetime(2026, 11, 24, 2, 30, tzinfo=UTC).timestamp() - 5 * 3600  # 02:30 in Asia/Almaty (UTC+5)
     guard.clock = lambda: night
@@ -218,7 +218,7 @@ async def test_at_night_a_newcomer_is_held_for_review_and_an_admin_publishes(har
 
 
 async def test_two_admins_publishing_at_once_publish_once(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True})
     guard.clock = lambda: datetime(2026, 11, 24, 2, 30, tzinfo=UTC).timestamp() - 5 * 3600
     await on_probation(harness, NEWBIE)
@@ -234,7 +234,7 @@ async def test_two_admins_publishing_at_once_publish_once(harness: Harness, chat
 
 
 async def test_without_a_log_chat_a_held_message_is_removed_with_an_honest_word(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await harness.services.chats.set_value(GROUP, LOG_CHAT, 0)
     await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True})
     guard.clock = lambda: datetime(2026, 11, 24, 2, 30, tzinfo=UTC).timestamp() - 5 * 3600
@@ -245,7 +245,7 @@ async def test_without_a_log_chat_a_held_message_is_removed_with_an_honest_word(
 
 
 async def test_night_read_only_and_stricter_flood_limit(harness: Harness, chats: Chats) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
     await harness.services.chats.set_value(GROUP, PROTECTION, {"night_mode": True, "night_action": "read_only"})
     night = datetime(2026, 11, 24, 1, 0, tzinfo=UTC).timestamp() - 5 * 3600
     guard.clock = lambda: night
@@ -317,7 +317,7 @@ async def test_settings_switches_turn_protection_off_and_on(harness: Harness, ch
 async def test_a_failing_filter_lets_the_message_through(
     harness: Harness, chats: Chats, caplog: pytest.LogCaptureFixture
 ) -> None:
-    guard = harness.dp["guard"]  # type: ignore[index]
+    guard = harness.provided["guard"]
 
     async def broken(*args: object, **kwargs: object) -> bool:
         raise RuntimeError("bug")

@@ -6,7 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from bot.dispatching import threaded_filters
+from aiogram import F
+from aiogram.types import Message
+
+from bot.dispatching import filters_asking_for, threaded_filters
+from tests.builders import Person
 from tests.conftest import Harness
 
 REPO = Path(__file__).resolve().parent.parent
@@ -36,3 +40,24 @@ async def test_benchmark_core_runs_and_reports(tmp_path: Path) -> None:
 async def test_no_filter_runs_in_a_worker_thread(harness: Harness) -> None:
     # aiogram would run each synchronous (magic) filter through asyncio.to_thread; see bot/dispatching.py.
     assert threaded_filters(harness.dp) == []  # type: ignore[arg-type]
+
+
+async def test_filters_ask_only_for_workflow_values(harness: Harness) -> None:
+    # Provided services reach handlers only (bot/dispatching.Provide); a filter asking for one would never get it.
+    only_provided = harness.provided.keys() - harness.dp.workflow_data.keys()  # type: ignore[attr-defined]
+    assert filters_asking_for(harness.dp, only_provided) == []  # type: ignore[arg-type]
+    assert filters_asking_for(harness.dp, ["volunteers"]) != []  # the check sees filters' parameters  # type: ignore[arg-type]
+
+
+async def test_handlers_receive_the_provided_services(harness: Harness) -> None:
+    # Only what filters need travels with every update; a handler still gets any service it names.
+    assert set(harness.dp.workflow_data) == {"volunteers", "reader_feedback"}  # type: ignore[attr-defined]
+    guard = harness.provided["guard"]
+    seen: dict[str, object] = {}
+
+    async def probe(message: Message, guard: object, settings: object) -> None:
+        seen.update(guard=guard, settings=settings)
+
+    harness.dp.message.register(probe, F.text == "probe")  # type: ignore[attr-defined]  # before every router
+    await harness.send(Person(4242, "Probe"), "probe")
+    assert seen == {"guard": guard, "settings": harness.services.settings}
