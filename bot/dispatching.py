@@ -68,7 +68,7 @@ def looks_like_command(message: Message) -> bool:
 def section(name: str, message_filter: Any, *routers: Router) -> Router:
     """A parent router that lets an update reach `routers` only if one of them could take it.
 
-    Each router an update passes costs aiogram ~20-30 µs (middleware wrapping and copies of the ~40 workflow values)
+    Each router an update passes costs aiogram ~20-30 µs (middleware wrapping and copies of the values carried along)
     before any of its filters runs. A section is passed in one step by messages that fail `message_filter` and by
     update types that none of its routers handles (an inline query skips every router of the group chats). Other
     updates go through the routers in their order, exactly as if the routers were included directly.
