@@ -7,6 +7,7 @@ reload, so rendered bodies are cached per guide version.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
 from functools import lru_cache
@@ -32,6 +33,8 @@ from bot.search import SearchIndex
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 MEMO_SIZE = 2048
+# Values for what readers type (inline queries): unbounded in variety, so only the most recent are kept.
+RECENT_SIZE = 256
 
 
 def deep_link(bot_username: str, slug: str) -> str:
@@ -48,6 +51,7 @@ class Library:
         # volunteer's change, the "before" of its diff, and what a conflict is detected against.
         self.texts: dict[Key, GuideText] = {}
         self._memo: dict[Hashable, Any] = {}
+        self._recent: OrderedDict[Hashable, Any] = OrderedDict()
 
     def load(self, published: Published | None = None) -> LoadResult:
         """Start-up: load content/ overlaid by published revisions; broken files are logged and skipped."""
@@ -95,6 +99,7 @@ class Library:
         self.result, self.index = result, index
         self._body_html.cache_clear()
         self._memo.clear()
+        self._recent.clear()
 
     @property
     def catalogue(self) -> Catalogue:
@@ -110,6 +115,16 @@ class Library:
                 self._memo.clear()
             self._memo[key] = make()
         return self._memo[key]  # type: ignore[no-any-return]
+
+    def cached_recent(self, key: Hashable, make: Callable[[], T]) -> T:
+        """Like `cached`, for keys that come from what people type: the least recently used go first."""
+        if key in self._recent:
+            self._recent.move_to_end(key)
+            return self._recent[key]  # type: ignore[no-any-return]
+        value = self._recent[key] = make()
+        if len(self._recent) > RECENT_SIZE:
+            self._recent.popitem(last=False)
+        return value
 
     def body_html(self, guide: Guide, bot_username: str) -> str:
         return self._body_html(guide, bot_username)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from aiogram.methods import AnswerInlineQuery, SendMessage
 from aiogram.types import InlineQuery, Update
 
 from bot.config import Settings
+from bot.guides import Catalogue, LoadResult
 from tests.builders import Person
 from tests.conftest import Harness
 from tests.moderation_chat import GROUP, OTHER_GROUP, Chats, admin_member
@@ -110,6 +112,21 @@ async def test_empty_inline_query_shows_the_most_useful_guides(harness: Harness)
     ids = [r.id.split(":")[0] for r in answer.results]
     assert ids[:3] == ["emergency", "detention", "iin"]
     assert all(r.id.endswith(":kk") for r in answer.results)  # in the asker's language
+
+
+async def test_inline_cards_are_reused_until_the_guides_change(harness: Harness) -> None:
+    person = Person(language_code="en")
+    first = await inline(harness, person, "bank card for foreigners")
+    again = await inline(harness, person, "bank card for foreigners")
+    assert again.results[0] is first.results[0]  # built once, served again
+    other_language = await inline(harness, Person(language_code="kk"), "bank card for foreigners")
+    assert other_language.results[0] is not first.results[0]
+    library = harness.services.library
+    renamed = [replace(g, title="Opening a bank account, updated") if (g.slug, g.lang) == ("bank-account", "en") else g
+               for g in library.catalogue]  # fmt: skip
+    library.replace(LoadResult(Catalogue.of(renamed), []))  # what a reload or a volunteer's publish does
+    after = await inline(harness, person, "bank card for foreigners")
+    assert after.results[0].title == "Opening a bank account, updated"
 
 
 # -- groups ---------------------------------------------------------------------------------------------------------
