@@ -20,9 +20,17 @@ from aiogram.types import LinkPreviewOptions
 from bot import lazy_models
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings
-from bot.dispatching import inline_sync_filters, looks_like_command, provide, provided, section
+from bot.dispatching import (
+    inline_sync_filters,
+    looks_like_command,
+    prefix_check_callback_data,
+    provide,
+    provided,
+    section,
+)
 from bot.i18n import Translations
 from bot.library import Library
+from bot.propagation import LeanDispatcher
 from bot.publishing import Publisher, disclaimer_checker, load_published
 from bot.retrying import RetryMiddleware
 from bot.sending import SendLimitMiddleware
@@ -120,7 +128,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
     )  # fmt: skip
     joins = join_check.JoinCheck(guard, services.members, enforcer, admins, services.i18n)
     reader_feedback = ReaderFeedback()
-    dp = Dispatcher(
+    dp = LeanDispatcher(
         disable_fsm=True,  # no handler keeps conversation state in FSM; its middleware would run on every update
         # Workflow values reach every filter, so they are only what filters ask for (IsVolunteer, AwaitingComment);
         # every value costs each update a few µs (see Provide in bot/dispatching.py).
@@ -214,6 +222,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
         errors.create_router(),  # error events only: last, so no update has to pass it on its way
     )
     inline_sync_filters(dp)  # see bot/dispatching.py: magic filters would otherwise each take a thread round trip
+    prefix_check_callback_data(dp)  # and each button's data would be parsed by every CallbackData filter it meets
     lazy_models.warm_up()  # aiogram's Update model, built now rather than while the first update waits
     return dp
 

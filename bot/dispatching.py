@@ -14,6 +14,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher, Router
 from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import Message, TelegramObject
 
 
@@ -33,15 +34,49 @@ def _inline(filter_object: FilterObject) -> None:
 def inline_sync_filters(router: Router) -> int:
     """Make every synchronous filter of the router tree run in the event loop; returns how many were changed."""
     changed = 0
+    for filter_object in _filter_objects(router):
+        if not filter_object.awaitable and not inspect.iscoroutinefunction(filter_object.callback):
+            _inline(filter_object)
+            changed += 1
+    return changed
+
+
+def _filter_objects(router: Router) -> Iterable[FilterObject]:
     for each in router.chain_tail:
         for observer in each.observers.values():
-            handlers = [observer._handler, *observer.handlers]  # the router-level filters live on `_handler`
-            for handler in handlers:
-                for filter_object in handler.filters or []:
-                    if not filter_object.awaitable and not inspect.iscoroutinefunction(filter_object.callback):
-                        _inline(filter_object)
-                        changed += 1
+            for handler in [observer._handler, *observer.handlers]:
+                yield from handler.filters or []
+
+
+def prefix_check_callback_data(router: Router) -> int:
+    """Let every `SomeCallbackData.filter()` of the tree turn away other buttons' data by its prefix.
+
+    A button press meets the CallbackData filter of each handler before its own, and aiogram's filter answers "not
+    mine" only after trying to build a pydantic model from the data and catching the error (~8 µs each; a press met
+    five). `unpack` refuses any data whose first part is not the prefix, so checking the prefix first gives the same
+    answer. Returns how many filters were changed.
+    """
+    changed = 0
+    for filter_object in _filter_objects(router):
+        original = filter_object.callback
+        if isinstance(original, CallbackQueryFilter):
+            filter_object.callback = _prefix_checked(original)
+            changed += 1
     return changed
+
+
+def _prefix_checked(original: CallbackQueryFilter) -> Callable[..., Awaitable[Any]]:
+    factory = original.callback_data
+    prefix = factory.__prefix__
+    head = prefix + factory.__separator__
+
+    async def check(query: Any, **kwargs: Any) -> Any:
+        data = getattr(query, "data", None)
+        if isinstance(data, str) and data != prefix and not data.startswith(head):
+            return False
+        return await original(query, **kwargs)
+
+    return check
 
 
 def threaded_filters(router: Router) -> list[str]:

@@ -6,10 +6,11 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from aiogram import F
-from aiogram.types import Message
+from aiogram import F, Router
+from aiogram.filters.callback_data import CallbackData
+from aiogram.types import CallbackQuery, Chat, Message
 
-from bot.dispatching import filters_asking_for, threaded_filters
+from bot.dispatching import filters_asking_for, prefix_check_callback_data, threaded_filters
 from tests.builders import Person
 from tests.conftest import Harness
 
@@ -61,3 +62,27 @@ async def test_handlers_receive_the_provided_services(harness: Harness) -> None:
     harness.dp.message.register(probe, F.text == "probe")  # type: ignore[attr-defined]  # before every router
     await harness.send(Person(4242, "Probe"), "probe")
     assert seen == {"guard": guard, "settings": harness.services.settings}
+
+
+async def test_callback_data_filters_answer_as_before_after_the_prefix_check() -> None:
+    class Pick(CallbackData, prefix="pick"):
+        item: str
+        page: int = 0
+
+    router = Router()
+    router.callback_query.register(lambda: None, Pick.filter(F.item != "none"))
+    original = router.callback_query.handlers[0].filters[0].callback  # type: ignore[index]
+    assert prefix_check_callback_data(router) == 1
+    checked = router.callback_query.handlers[0].filters[0].callback  # type: ignore[index]
+    assert checked is not original
+    shown = Message(message_id=1, date=0, chat=Chat(id=1, type="private"), text="menu")
+    for data in ("pick:tea:1", "pick:none:0", "pick:tea", "pick", "pickle:tea:1", "other:tea:1", "pick:tea:x", ""):
+        query = CallbackQuery(id="1", from_user=Person(5).user, chat_instance="c", data=data, message=shown)
+        assert await checked(query) == await original(query), data
+    query = CallbackQuery(id="1", from_user=Person(5).user, chat_instance="c", data="pick:tea:1", message=shown)
+    assert await checked(query) == {"callback_data": Pick(item="tea", page=1)}
+
+
+async def test_the_bots_buttons_are_prefix_checked(harness: Harness) -> None:
+    # build_dispatcher already did it: nothing is left to change, and the guide buttons still work (tests/test_guides).
+    assert prefix_check_callback_data(harness.dp) == 0  # type: ignore[arg-type]
