@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from bot.search.analysis import fold, is_cyrillic, is_latin, is_stopword, stem_english, stem_russian
 from bot.search.kazakh import has_kazakh_letters, stem_kazakh
@@ -102,18 +103,11 @@ def normalize_query(text: str) -> str:
         text = pattern.sub(" ", text)
     keys: set[str] = set()
     for word, raw in _words_with_case(text):
-        if len(word) > KEY_MAX_WORD_LEN or _looks_like_name(raw) or is_stopword(word):
+        if _looks_like_name(raw):
             continue
-        if word.isdigit():
-            if 2 <= len(word) <= 4:
-                keys.add(word)
-            continue
-        if any(char.isdigit() for char in word):
-            continue
-        if is_cyrillic(word):
-            keys.add(stem_kazakh(word) if has_kazakh_letters(word) else stem_russian(fold(word)))
-        elif is_latin(word) and len(word) > 1:
-            keys.add(stem_english(word))
+        key = _key(word)
+        if key:
+            keys.add(key)
     return " ".join(sorted(keys)[:KEY_MAX_WORDS])
 
 
@@ -125,9 +119,32 @@ def _words_with_case(text: str) -> list[tuple[str, str]]:
         raw = match.group()
         sentence_start = not out or any(char in ".!?\n…" for char in text[previous_end : match.start()])
         previous_end = match.end()
-        for word in words(normalize(raw)):
+        for word in _normalized(raw):
             out.append((word, "" if sentence_start else raw))
     return out
+
+
+# People use the same few thousand words: each word's normal form and key are worked out once (a question's key
+# cost ~100 µs, most of it normalising word by word; benchmarks/throughput.py). Bounded, like the stemmers' caches.
+@lru_cache(maxsize=65536)
+def _normalized(raw: str) -> tuple[str, ...]:
+    return tuple(words(normalize(raw)))
+
+
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """The word's part of a question's key: its stem, a short number, or "" when it is left out."""
+    if len(word) > KEY_MAX_WORD_LEN or is_stopword(word):
+        return ""
+    if word.isdigit():
+        return word if 2 <= len(word) <= 4 else ""
+    if any(char.isdigit() for char in word):
+        return ""
+    if is_cyrillic(word):
+        return stem_kazakh(word) if has_kazakh_letters(word) else stem_russian(fold(word))
+    if is_latin(word) and len(word) > 1:
+        return stem_english(word)
+    return ""
 
 
 def _looks_like_name(raw: str) -> bool:
