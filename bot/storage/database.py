@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,15 +20,39 @@ class StorageError(Exception):
     """The database cannot be opened or used."""
 
 
+# How long a read on the event loop may wait for a lock. In WAL mode readers never wait for the writer; SQLite only
+# makes a reader wait in rare moments (e.g. while another connection recovers the WAL), so this is only a guard.
+READER_BUSY_TIMEOUT_MS = 100
+
+
 class Database:
-    """One aiosqlite connection shared by the repositories.
+    """One aiosqlite connection shared by the repositories, and a read-only connection for the hottest reads.
 
     SQLite serialises writers anyway; one connection in WAL mode keeps readers unblocked and avoids lock errors.
+
+    Every aiosqlite call is a round trip to the connection's thread: ~60-100 µs on one busy core, while a primary-key
+    lookup takes a few µs (benchmarks/throughput.py). Two such lookups happen on almost every update (a user's
+    record, a group member's row), so `fetchone_inline` runs them on the event loop itself, through a second, plain
+    sqlite3 connection opened read-only (`mode=ro` and `query_only`) in autocommit mode. It is correct because:
+
+    - in WAL mode a read never waits for the writer (it reads the last committed snapshot), so it cannot stall the
+      loop behind a write;
+    - each read starts a fresh read transaction and so sees every write committed before it. Writes are awaited
+      until committed (`execute` returns after the commit) before the code that wrote goes on, so a coroutine always
+      reads its own writes. What it does not see is a write still on its way (queued, or a multi-statement
+      transaction not yet committed): the committed state, as if the read had run just before that write;
+    - the read's cursor is closed at once, so no statement or read transaction stays open (an open read would stop
+      WAL checkpoints from emptying the WAL).
+
+    A `:memory:` database has no file a second connection could share, so there (and whenever the reader is not
+    open) `fetchone_inline` is the ordinary `fetchone`.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
+        self._reader: sqlite3.Connection | None = None
+        self._reader_thread: int | None = None  # sqlite3 connections may only be used in the thread that opened them
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -49,6 +74,8 @@ class Database:
             await self._conn.execute("PRAGMA foreign_keys=ON")
             await self._conn.execute("PRAGMA busy_timeout=5000")
             await self.migrate()
+            if str(self.path) != ":memory:":
+                self._open_reader()
         except (OSError, sqlite3.Error) as exc:
             await self.close()
             raise StorageError(f"cannot open database {self.path}: {exc}") from exc
@@ -56,7 +83,22 @@ class Database:
             await self.close()  # e.g. a schema newer than this code: never leave the connection thread running
             raise
 
+    def _open_reader(self) -> None:
+        # After the migrations: the file exists, in WAL mode (its -wal and -shm files too, which a read-only
+        # connection cannot create). as_uri() percent-encodes the path (`?` or `#` in it would end a plain URI).
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        self._reader = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+        self._reader_thread = threading.get_ident()
+        self._reader.row_factory = sqlite3.Row  # = aiosqlite.Row: rows are indexed by position and by name
+        self._reader.execute("PRAGMA query_only=ON")
+        self._reader.execute(f"PRAGMA busy_timeout={READER_BUSY_TIMEOUT_MS}")
+
     async def close(self) -> None:
+        # The reader first (synchronously: no read can start in between), so the writer, closing last, checkpoints
+        # and removes the WAL.
+        if self._reader is not None:
+            reader, self._reader, self._reader_thread = self._reader, None, None
+            reader.close()
         if self._conn is not None:
             conn, self._conn = self._conn, None
             await conn.close()
@@ -101,6 +143,32 @@ class Database:
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
         return list(await self.conn.execute_fetchall(sql, params))
+
+    def read_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """One row read through the read-only connection, in the calling thread (see the class docstring).
+
+        Only for short indexed reads: the event loop waits for it. Raises StorageError if the reader is not open
+        (a `:memory:` database, or a closed one); `fetchone_inline` picks the right way for the caller.
+        """
+        reader = self._reader
+        if reader is None:
+            raise StorageError("the database reader is not open")
+        try:
+            cur = reader.execute(sql, params)
+            try:
+                return cur.fetchone()  # type: ignore[no-any-return]
+            finally:
+                cur.close()  # resets the statement: no read transaction outlives the call
+        except sqlite3.Error as exc:  # also ProgrammingError (another thread, a closed connection)
+            raise StorageError(f"database read failed: {exc}") from exc
+
+    async def fetchone_inline(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        """`fetchone` run inline on the event loop through the read-only connection when it is open (a few µs
+        instead of a round trip to aiosqlite's thread), else the ordinary `fetchone`. For the short indexed reads
+        done on almost every update; a `:memory:` database always takes the async path."""
+        if self._reader is not None and threading.get_ident() == self._reader_thread:
+            return self.read_one(sql, params)
+        return await self.fetchone(sql, params)
 
 
 # Run in the connection's own thread (through aiosqlite's queue, like its own execute and commit), where its sqlite3

@@ -33,28 +33,46 @@ ABSENT_CACHE = 50_000
 class MemberRepository:
     """Read on every group message, and almost every author has no row (regular members): who has none is
     remembered, so that the common case costs no database round trip. Only absence is cached: a row appears only
-    through this repository (which forgets the entry), and rows that disappear leave absence true."""
+    through this repository (which forgets the entry), and rows that disappear leave absence true.
+
+    A read that finds no row while a row-creating write is unfinished must not be remembered, whichever way it
+    ran: an inline read (Database.fetchone_inline) sees only committed rows, so a write still on its way is
+    invisible to it; an async read may have been queued before a write that started while it waited. `_writes`
+    counts row-creating writes started and ended, `_pending` the unfinished ones: absence is remembered only if no
+    such write started or ended while the read ran and none is unfinished when it returns (counting the ends too
+    keeps this true whatever order the writes and reads reach the database in)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._absent: dict[tuple[int, int], None] = {}
-        self._writes = 0  # a row written while a read was waiting must not be remembered as absent
+        self._writes = 0  # bumped when a row-creating write starts and when it ends
+        self._pending = 0  # row-creating writes started and not yet committed (or failed)
 
-    def _present(self, chat_id: int, user_id: int) -> None:
+    async def _create(self, chat_id: int | None, user_id: int | None, sql: str, params: tuple[object, ...]) -> None:
+        """Run a write that can make a row appear (for `chat_id`, `user_id`, or anywhere if they are None)."""
         self._writes += 1
-        self._absent.pop((chat_id, user_id), None)
+        self._pending += 1
+        if chat_id is None or user_id is None:
+            self._absent.clear()
+        else:
+            self._absent.pop((chat_id, user_id), None)
+        try:
+            await self.db.execute(sql, params)
+        finally:
+            self._pending -= 1
+            self._writes += 1
 
     async def get(self, chat_id: int, user_id: int) -> Member | None:
         key = (chat_id, user_id)
         if key in self._absent:
             return None
         writes = self._writes
-        row = await self.db.fetchone(
+        row = await self.db.fetchone_inline(
             f"SELECT {_COLUMNS} FROM members WHERE chat_id = ? AND user_id = ?", (chat_id, user_id)
         )
         if row:
             return Member(*row)
-        if writes != self._writes:
+        if writes != self._writes or self._pending:
             return None
         if len(self._absent) >= ABSENT_CACHE:
             self._absent.clear()  # rarely: simpler than an LRU, and the cost is one read per member once more
@@ -65,8 +83,9 @@ class MemberRepository:
         self, chat_id: int, user_id: int, *, state: str, joined_at: int, answer: str, deadline: int, attempts: int
     ) -> None:
         """Open (or renew) a challenge. `joined_at` of an existing row is kept: rejoining never restarts probation."""
-        self._present(chat_id, user_id)
-        await self.db.execute(
+        await self._create(
+            chat_id,
+            user_id,
             "INSERT INTO members (chat_id, user_id, state, joined_at, answer, deadline, attempts) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id, user_id) DO UPDATE SET state = excluded.state, "
             "answer = excluded.answer, deadline = excluded.deadline, attempts = excluded.attempts, prompt_id = NULL",
@@ -79,8 +98,9 @@ class MemberRepository:
         )
 
     async def start_probation(self, chat_id: int, user_id: int, joined_at: int) -> None:
-        self._present(chat_id, user_id)
-        await self.db.execute(
+        await self._create(
+            chat_id,
+            user_id,
             "INSERT INTO members (chat_id, user_id, state, joined_at) VALUES (?, ?, 'probation', ?) "
             "ON CONFLICT (chat_id, user_id) DO UPDATE SET state = 'probation', answer = NULL, deadline = NULL, "
             "attempts = 0, prompt_id = NULL",
@@ -134,6 +154,5 @@ class MemberRepository:
         await self.db.execute("DELETE FROM members WHERE state = 'probation' AND joined_at < ?", (before,))
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
-        self._writes += 1
-        self._absent.clear()  # rows move to the new chat id, where absence may have been remembered
-        await self.db.execute("UPDATE OR IGNORE members SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))
+        # Rows move to the new chat id, where absence may have been remembered: all of it is forgotten.
+        await self._create(None, None, "UPDATE OR IGNORE members SET chat_id = ? WHERE chat_id = ?", (new_id, old_id))

@@ -39,7 +39,8 @@ class UserRepository:
         self._cache.pop(user_id, None)
 
     async def get(self, user_id: int) -> UserRecord | None:
-        row = await self.db.fetchone(
+        # Inline on the event loop when it can (Database.fetchone_inline): `known` reads here for group messages.
+        row = await self.db.fetchone_inline(
             "SELECT user_id, language, first_seen, last_seen FROM users WHERE user_id = ?", (user_id,)
         )
         return UserRecord(*row) if row else None
