@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -262,23 +262,35 @@ async def startup(services: Services) -> None:
     )
 
 
+def in_memory(services: Services) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+    """What the services count in memory and write in batches, with how to write it (see bot/housekeeping.py)."""
+    return [
+        ("guide views", services.feedback.flush),  # FeedbackRepository.record_view
+        ("unanswered questions", services.unanswered.flush),  # UnansweredRepository.record
+        ("days users were last seen", services.users.flush),  # UserRepository.touch
+    ]
+
+
 async def shutdown(services: Services) -> None:
-    """Write what is counted in memory (guide views: FeedbackRepository.record_view), then close the database."""
-    try:
-        await services.feedback.flush()
-    except Exception as exc:  # the database must be closed whatever happens
-        log.error("could not write the guide views counted in memory: %s", type(exc).__name__)
+    """Write what is counted in memory, then close the database (whatever the writes did)."""
+    from bot.housekeeping import flush_once
+
+    await flush_once(in_memory(services))
     await services.db.close()
 
 
 def start_background(services: Services) -> list[asyncio.Task[None]]:
     """Start the work a running bot does besides answering updates (polling and webhook mode alike).
 
-    The evidence purge runs at once (start-up) and then daily. Cancel the tasks with `stop_background`.
+    The evidence purge runs at once (start-up) and then daily; what is counted in memory is written every minute.
+    Cancel the tasks with `stop_background`.
     """
-    from bot.housekeeping import purge_forever
+    from bot.housekeeping import flush_forever, purge_forever
 
-    return [asyncio.create_task(purge_forever(services.db, services.settings.evidence_retention_days), name="purge")]
+    return [
+        asyncio.create_task(purge_forever(services.db, services.settings.evidence_retention_days), name="purge"),
+        asyncio.create_task(flush_forever(in_memory(services)), name="flush"),
+    ]
 
 
 async def stop_background(tasks: list[asyncio.Task[None]]) -> None:

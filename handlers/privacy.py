@@ -62,9 +62,10 @@ def policy(days: int) -> str:
     ).format(days=days)
 
 
-async def privacy_command(message: Message, db: Database, settings: Settings) -> None:
+async def privacy_command(message: Message, db: Database, settings: Settings, users: UserRepository) -> None:
     if message.from_user is None:
         return
+    await users.flush()  # the day last seen may still be in memory (UserRepository.touch): show what will be stored
     held = await holdings(db, message.from_user.id)
     lines = [policy(settings.evidence_retention_days), "", "<b>" + escape(_("About you right now:")) + "</b>"]
     if held.first_seen:

@@ -234,6 +234,20 @@ async def test_privacy_explains_and_counts_in_the_users_language(harness: Harnes
     assert "Что я храню о вас" in harness.last()
 
 
+async def test_privacy_shows_today_as_the_last_day_even_before_it_is_written(harness: Harness) -> None:
+    # The record is from another day; today's visit waits in memory (UserRepository.touch) until /privacy writes it.
+    await harness.services.db.execute(
+        "INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, 'en', '2026-01-05', '2026-01-06')",
+        (VICTIM,),
+    )
+    harness.services.users.forget(VICTIM)
+    await harness.send(ME, "/privacy")
+    today = datetime.now(harness.services.settings.tz).date().isoformat()
+    assert f"first seen 2026-01-05, last seen {today}" in harness.last()
+    row = await harness.services.db.fetchone("SELECT last_seen FROM users WHERE user_id = ?", (VICTIM,))
+    assert row is not None and row[0] == today
+
+
 async def test_privacy_is_a_registered_command() -> None:
     from bot.commands import COMMANDS
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.storage.database import Database
+from bot.storage.database import Database, StorageError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -19,12 +24,18 @@ class UserRecord:
 
 # Records kept in memory: every update looks its sender up, and most senders write several times a day.
 CACHE_SIZE = 10_000
+# The day someone was last seen is written at most this long after it changes (see `touch`).
+SEEN_FLUSH_SECONDS = 60.0
+SEEN_PENDING_MAX = 10_000  # more people than this within the minute: written early
 
 
 class UserRepository:
-    def __init__(self, db: Database, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(self, db: Database, cache_size: int = CACHE_SIZE, flush_seconds: float = SEEN_FLUSH_SECONDS) -> None:
         self.db = db
         self.cache_size = cache_size
+        self.flush_seconds = flush_seconds
+        self._seen: dict[int, str] = {}  # user id → the day they were last seen, not yet written
+        self._flushed_at = time.monotonic()
         # None caches "no record": group members who never opened the bot are looked up without a query each time.
         self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
 
@@ -37,6 +48,7 @@ class UserRepository:
 
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)
+        self._seen.pop(user_id, None)
 
     async def get(self, user_id: int) -> UserRecord | None:
         # Inline on the event loop when it can (Database.fetchone_inline): `known` reads here for group messages.
@@ -56,13 +68,32 @@ class UserRepository:
     async def touch(self, user_id: int, today: date) -> UserRecord:
         """Record that the user was seen today and return their record (created on first sight).
 
-        Writes at most once per user and day: a cached record already seen today answers without I/O.
+        A new user's record is written at once. For someone who has one, the new day is kept in memory and written
+        with the others at most `flush_seconds` later (`flush`, also on a clean stop): the first update of each
+        person each day would otherwise wait for a write and commit (benchmarks/throughput.py). A crash loses at
+        most that minute's days, which only makes a "last seen" a day older. The write is an UPDATE, never an
+        insert, so it cannot bring back a record deleted by /forget_me in between.
         """
         day = today.isoformat()
-        cached = self._cache.get(user_id)
-        if cached is not None and cached.last_seen == day:
-            self._cache.move_to_end(user_id)
-            return cached
+        record = self._cache.get(user_id)
+        if record is None and user_id not in self._cache:
+            record = await self.get(user_id)  # inline on the event loop (Database.fetchone_inline)
+        if record is None:
+            return await self._create(user_id, day)
+        if record.last_seen == day:
+            self._remember(user_id, record)
+            return record
+        record = replace(record, last_seen=day)
+        self._remember(user_id, record)
+        self._seen[user_id] = day
+        if time.monotonic() - self._flushed_at >= self.flush_seconds or len(self._seen) >= SEEN_PENDING_MAX:
+            try:
+                await self.flush()
+            except (StorageError, sqlite3.Error) as exc:  # this update has its record; the days wait for a retry
+                log.warning("could not write the days users were last seen: %s", type(exc).__name__)
+        return record
+
+    async def _create(self, user_id: int, day: str) -> UserRecord:
         row = await self.db.execute_fetchone(
             "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET last_seen = excluded.last_seen WHERE last_seen <> excluded.last_seen",
@@ -71,9 +102,25 @@ class UserRepository:
             (user_id,),
         )
         assert row is not None
-        record = UserRecord(*row)
-        self._remember(user_id, record)
-        return record
+        self._seen.pop(user_id, None)
+        return self._remember(user_id, UserRecord(*row))  # type: ignore[return-value]
+
+    async def flush(self) -> None:
+        """Write the days people were last seen that are still in memory. On failure they stay for the next try."""
+        self._flushed_at = time.monotonic()
+        if not self._seen:
+            return
+        pending, self._seen = self._seen, {}
+        try:
+            await self.db.executemany(
+                "UPDATE users SET last_seen = ? WHERE user_id = ? AND last_seen < ?",
+                [(day, user_id, day) for user_id, day in pending.items()],
+            )
+        except Exception:
+            for user_id, day in pending.items():
+                if self._seen.get(user_id, "") < day:  # a day seen meanwhile is later, or the same
+                    self._seen[user_id] = day
+            raise
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
