@@ -23,7 +23,7 @@ from bot.config import ConfigError, Settings
 from bot.dispatching import (
     inline_sync_filters,
     looks_like_command,
-    prefix_check_callback_data,
+    prefix_checks,
     provide,
     provided,
     section,
@@ -222,7 +222,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
         errors.create_router(),  # error events only: last, so no update has to pass it on its way
     )
     inline_sync_filters(dp)  # see bot/dispatching.py: magic filters would otherwise each take a thread round trip
-    prefix_check_callback_data(dp)  # and each button's data would be parsed by every CallbackData filter it meets
+    prefix_checks(dp)  # and every Command and CallbackData filter an update meets would parse it to say no
     lazy_models.warm_up()  # aiogram's Update model, built now rather than while the first update waits
     return dp
 

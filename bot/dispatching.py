@@ -14,6 +14,7 @@ from typing import Any
 
 from aiogram import BaseMiddleware, Dispatcher, Router
 from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackQueryFilter
 from aiogram.types import Message, TelegramObject
 
@@ -48,24 +49,32 @@ def _filter_objects(router: Router) -> Iterable[FilterObject]:
                 yield from handler.filters or []
 
 
-def prefix_check_callback_data(router: Router) -> int:
-    """Let every `SomeCallbackData.filter()` of the tree turn away other buttons' data by its prefix.
+def prefix_checks(router: Router) -> int:
+    """Let every `Command(...)` and `SomeCallbackData.filter()` of the tree turn away by its first character or
+    prefix what it can never take, before the work it would do to find out. Returns how many filters were changed.
 
-    A button press meets the CallbackData filter of each handler before its own, and aiogram's filter answers "not
-    mine" only after trying to build a pydantic model from the data and catching the error (~8 µs each; a press met
-    five). `unpack` refuses any data whose first part is not the prefix, so checking the prefix first gives the same
-    answer. Returns how many filters were changed.
+    An ordinary message meets the Command filter of every command handler of the routers it passes (four for a
+    question in the private chat), and a button press the CallbackData filter of each button handler before its
+    own. aiogram's filters answer "not mine" only after parsing: Command splits the text and raises and catches an
+    exception; CallbackData tries to build a pydantic model and catches the error (~5–8 µs each;
+    benchmarks/throughput.py). Both refuse for the reason checked here first, so the answer is the same:
+    - `Command` refuses a text (or caption) whose first non-space character is not one of its prefixes;
+    - `CallbackData.unpack` refuses data whose part before the first separator is not its prefix.
     """
     changed = 0
     for filter_object in _filter_objects(router):
         original = filter_object.callback
         if isinstance(original, CallbackQueryFilter):
-            filter_object.callback = _prefix_checked(original)
-            changed += 1
+            filter_object.callback = _callback_data_checked(original)
+        elif isinstance(original, Command):
+            filter_object.callback = _command_checked(original)
+        else:
+            continue
+        changed += 1
     return changed
 
 
-def _prefix_checked(original: CallbackQueryFilter) -> Callable[..., Awaitable[Any]]:
+def _callback_data_checked(original: CallbackQueryFilter) -> Callable[..., Awaitable[Any]]:
     factory = original.callback_data
     prefix = factory.__prefix__
     head = prefix + factory.__separator__
@@ -75,6 +84,19 @@ def _prefix_checked(original: CallbackQueryFilter) -> Callable[..., Awaitable[An
         if isinstance(data, str) and data != prefix and not data.startswith(head):
             return False
         return await original(query, **kwargs)
+
+    return check
+
+
+def _command_checked(original: Command) -> Callable[..., Awaitable[Any]]:
+    prefixes = original.prefix
+
+    async def check(message: Any, **kwargs: Any) -> Any:
+        if isinstance(message, Message):
+            text = (message.text or message.caption or "").lstrip()  # str.split(), which Command uses, drops it too
+            if not text or text[0] not in prefixes:
+                return False
+        return await original(message, **kwargs)
 
     return check
 

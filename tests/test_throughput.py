@@ -6,11 +6,12 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, Message
 
-from bot.dispatching import filters_asking_for, prefix_check_callback_data, threaded_filters
+from bot.dispatching import filters_asking_for, prefix_checks, threaded_filters
 from tests.builders import Person
 from tests.conftest import Harness
 
@@ -72,7 +73,7 @@ async def test_callback_data_filters_answer_as_before_after_the_prefix_check() -
     router = Router()
     router.callback_query.register(lambda: None, Pick.filter(F.item != "none"))
     original = router.callback_query.handlers[0].filters[0].callback  # type: ignore[index]
-    assert prefix_check_callback_data(router) == 1
+    assert prefix_checks(router) == 1
     checked = router.callback_query.handlers[0].filters[0].callback  # type: ignore[index]
     assert checked is not original
     shown = Message(message_id=1, date=0, chat=Chat(id=1, type="private"), text="menu")
@@ -83,6 +84,28 @@ async def test_callback_data_filters_answer_as_before_after_the_prefix_check() -
     assert await checked(query) == {"callback_data": Pick(item="tea", page=1)}
 
 
-async def test_the_bots_buttons_are_prefix_checked(harness: Harness) -> None:
-    # build_dispatcher already did it: nothing is left to change, and the guide buttons still work (tests/test_guides).
-    assert prefix_check_callback_data(harness.dp) == 0  # type: ignore[arg-type]
+async def test_command_filters_answer_as_before_after_the_prefix_check() -> None:
+    router = Router()
+    router.message.register(lambda: None, Command("search"))
+    router.message.register(lambda: None, Command("go", "stop", prefix="!/"))
+    originals = [handler.filters[0].callback for handler in router.message.handlers]  # type: ignore[index]
+    assert prefix_checks(router) == 2
+    checks = [handler.filters[0].callback for handler in router.message.handlers]  # type: ignore[index]
+    bot = Bot("42:prefix-check")
+    chat = Chat(id=1, type="private")
+    texts = ("/search how to get an IIN", "  /search\tIIN", "/search", "/searching", "search", "how? /search",
+             "!go now", "/stop", "?go", "", "   ", "\u00a0/search IIN", "/SEARCH iin", "/go")  # fmt: skip
+    results = []
+    for text in texts:
+        for kind in ("text", "caption"):
+            message = Message(message_id=1, date=0, chat=chat, **{kind: text})
+            for original, checked in zip(originals, checks, strict=True):
+                expected = await original(message, bot=bot)
+                assert await checked(message, bot=bot) == expected, (text, kind)
+                results.append(bool(expected))
+    assert any(results) and not all(results)  # both answers were compared
+
+
+async def test_the_bots_commands_and_buttons_are_prefix_checked(harness: Harness) -> None:
+    # build_dispatcher already did it: nothing is left to change, and commands and buttons still work (the suite).
+    assert prefix_checks(harness.dp) == 0  # type: ignore[arg-type]
