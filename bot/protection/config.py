@@ -12,6 +12,7 @@ import datetime
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from bot.protection.matcher import compile_pattern
@@ -176,12 +177,15 @@ class ProtectionConfig:
         return (now - joined_at) < self.probation_hours * 3600 or messages_sent < self.probation_messages
 
 
+# Cached: every group message asks whether it is night in its chat.
+@lru_cache(maxsize=64)
 def _zone(name: str) -> datetime.tzinfo:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
 
 
+@lru_cache(maxsize=256)
 def _minutes(clock: str) -> int:
     m = _CLOCK.match(clock)
     assert m is not None  # validated
