@@ -22,7 +22,7 @@ handler, filter and middleware received. The rules are read from aiogram 3.31 (`
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -31,6 +31,8 @@ from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED, SkipHandler
 from aiogram.dispatcher.event.handler import FilterObject, HandlerObject
 from aiogram.dispatcher.event.telegram import TelegramEventObserver
 from aiogram.types import TelegramObject
+
+Next = Callable[[TelegramObject, dict[str, Any]], Any]  # what a middleware calls with the event and the values
 
 
 class LeanDispatcher(Dispatcher):
@@ -46,10 +48,10 @@ async def propagate(router: Router, update_type: str, event: TelegramObject, dat
     observer = router.observers.get(update_type)
     if observer is not None and len(observer.outer_middleware):
 
-        async def inner(telegram_event: TelegramObject, **values: Any) -> Any:
-            return await _propagate(router, observer, update_type, telegram_event, values)
+        def inner(telegram_event: TelegramObject, values: dict[str, Any]) -> Any:
+            return _propagate(router, observer, update_type, telegram_event, dict(values))
 
-        return await observer.wrap_outer_middleware(inner, event=event, data=data)
+        return await _wrap(observer.outer_middleware[:], inner)(event, data)
     return await _propagate(router, observer, update_type, event, data)
 
 
@@ -126,12 +128,18 @@ def _call(filter_object: FilterObject, event: TelegramObject, data: dict[str, An
 
 
 def _chain(middlewares: list[Any], handler: HandlerObject) -> Callable[[TelegramObject, dict[str, Any]], Any]:
-    """`MiddlewareManager.wrap_middlewares` without `functools.wraps`: nothing reads the wrapper's name."""
+    """The handler inside its inner middlewares."""
 
     def call(event: TelegramObject, data: dict[str, Any]) -> Any:
         return handler.call(event, **data)
 
-    chained: Callable[[TelegramObject, dict[str, Any]], Any] = call
+    return _wrap(middlewares, call)
+
+
+def _wrap(middlewares: Sequence[Any], callback: Next) -> Next:
+    """`MiddlewareManager.wrap_middlewares` without `functools.wraps` (nothing reads the wrapper's name): the first
+    middleware outermost, each given the next as its handler."""
+    chained = callback
     for middleware in reversed(middlewares):
         chained = partial(middleware, chained)
     return chained

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +28,29 @@ class UserLanguageMiddleware(I18nMiddleware):
         super().__init__(i18n=i18n)
         self.users = users
         self.tz = tz
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        """I18nMiddleware.__call__, with the two context variables set directly instead of through its two
+        generator-based context managers (every update passes here; the same variables, the same resets)."""
+        locale = await self.get_locale(event=event, data=data) or self.i18n.default_locale
+        if self.i18n_key:
+            data[self.i18n_key] = self.i18n
+        if self.middleware_key:
+            data[self.middleware_key] = self
+        current = I18n.set_current(self.i18n)
+        try:
+            chosen = self.i18n.ctx_locale.set(locale)
+            try:
+                return await handler(event, data)
+            finally:
+                self.i18n.ctx_locale.reset(chosen)
+        finally:
+            I18n.reset_current(current)
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user: User | None = data.get("event_from_user")

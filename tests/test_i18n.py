@@ -6,10 +6,15 @@ import io
 from pathlib import Path
 
 import pytest
+from aiogram import F
+from aiogram.types import Message
+from aiogram.utils.i18n import I18n
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.i18n import Translations, resolve_language
+from tests.builders import Person
+from tests.conftest import Harness
 
 REPO = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "N_": None, "__": None}
@@ -103,3 +108,17 @@ def test_no_translated_literal_hides_inside_an_f_string() -> None:
         if pattern.search(line)
     ]
     assert offenders == []
+
+
+async def test_the_language_is_set_for_the_handler_and_reset_after_the_update(harness: Harness) -> None:
+    i18n = harness.services.i18n
+    seen: dict[str, object] = {}
+
+    async def probe(message: Message) -> None:
+        seen.update(current=I18n.get_current(no_error=True), locale=i18n.current_locale)
+
+    harness.dp.message.register(probe, F.text == "probe-locale")  # type: ignore[attr-defined]
+    await harness.send(Person(4243, "Probe", language_code="kk"), "probe-locale")
+    assert seen == {"current": i18n, "locale": "kk"}
+    assert I18n.get_current(no_error=True) is None  # both context variables are reset
+    assert i18n.current_locale == i18n.default_locale != "kk"
