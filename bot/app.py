@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
@@ -21,6 +21,8 @@ from bot import lazy_models
 from bot.commands import register_commands
 from bot.config import ConfigError, Settings
 from bot.dispatching import (
+    in_groups,
+    in_private,
     inline_sync_filters,
     looks_like_command,
     prefix_checks,
@@ -174,8 +176,6 @@ def build_dispatcher(services: Services) -> Dispatcher:
     # chat types do not overlap, and within a chat type the routers keep their order, except that join_check and
     # chat_events (service messages, which no other router takes) moved to the end; the commands sections are cut
     # where a router in between takes other messages too (a document captioned "/history" is an upload first).
-    in_groups = F.chat.type.in_({"group", "supergroup"})
-    private = F.chat.type == "private"
     # Every update passes these two, and they take only commands from messages: one cheap check for other messages
     # instead of each of their Command filters parsing the text.
     everywhere = (emergency.create_router(), guides.create_router())  # /guides: also most button presses
@@ -201,7 +201,7 @@ def build_dispatcher(services: Services) -> Dispatcher:
         ),
         section(
             "private",
-            private,
+            in_private,
             section("private_commands", looks_like_command, protection.create_router(), start.create_router()),
             feedback.create_router(),
             uploads.create_router(),

@@ -122,6 +122,27 @@ def looks_like_command(message: Message) -> bool:
     return bool(text) and text.lstrip().startswith("/")  # type: ignore[union-attr]
 
 
+# Filters for the routers every message passes, as plain functions: a magic filter such as
+# `F.chat.type == "private"` gives the same answer in ~1.5 µs instead of ~0.1 µs (benchmarks/throughput.py).
+GROUP_TYPES = frozenset({"group", "supergroup"})
+
+
+def in_private(message: Message) -> bool:
+    """`F.chat.type == "private"`."""
+    return message.chat.type == "private"
+
+
+def in_groups(message: Message) -> bool:
+    """`F.chat.type.in_({"group", "supergroup"})`."""
+    return message.chat.type in GROUP_TYPES
+
+
+def plain_text(message: Message) -> bool:
+    """`F.text, ~F.text.startswith("/")`: a text message that is not a command."""
+    text = message.text
+    return bool(text) and not text.startswith("/")  # type: ignore[union-attr]
+
+
 def section(name: str, message_filter: Any, *routers: Router) -> Router:
     """A parent router that lets an update reach `routers` only if one of them could take it.
 

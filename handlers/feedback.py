@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, Filter
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from bot.dispatching import in_private, plain_text
 from bot.feedback import ReaderFeedback
 from bot.library import Library
 from bot.storage import UnansweredRepository
@@ -143,8 +144,7 @@ def create_router() -> Router:
     router = Router(name=__name__)
     router.callback_query.register(feedback_button, FeedbackCB.filter())
     router.callback_query.register(report_handled, ReportCB.filter(), IsVolunteer())
-    private = F.chat.type == "private"
-    router.message.register(comment_message, private, F.text, ~F.text.startswith("/"), AwaitingComment())
-    router.message.register(feedback_command, private, Command("feedback"), IsVolunteer())
-    router.message.register(stats_command, private, Command("stats"), IsVolunteer())
+    router.message.register(comment_message, in_private, plain_text, AwaitingComment())
+    router.message.register(feedback_command, in_private, Command("feedback"), IsVolunteer())
+    router.message.register(stats_command, in_private, Command("stats"), IsVolunteer())
     return router

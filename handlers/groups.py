@@ -10,13 +10,14 @@ from __future__ import annotations
 import time
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.dispatching import in_groups, plain_text
 from bot.library import Library, deep_link
 from bot.search.question import looks_like_question
 from bot.storage import ChatRepository, UnansweredRepository
@@ -150,7 +151,7 @@ async def autoanswer_command(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type.in_({"group", "supergroup"}))
+    router.message.filter(in_groups)
     router.message.register(autoanswer_command, Command("autoanswer"))
-    router.message.register(group_message, F.text, ~F.text.startswith("/"))
+    router.message.register(group_message, plain_text)
     return router

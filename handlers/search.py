@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import InlineKeyboardButton, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
+from bot.dispatching import in_private, plain_text
 from bot.library import Library
 from bot.search.question import normalize_query
 from bot.storage import StorageError, UnansweredRepository
@@ -74,7 +75,7 @@ async def answer_question(
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(in_private)
     router.message.register(answer_question, Command("search"))
-    router.message.register(answer_question, F.text, ~F.text.startswith("/"))
+    router.message.register(answer_question, plain_text)
     return router

@@ -37,6 +37,7 @@ from bot.changes import (
     summarize_change,
     upload_name,
 )
+from bot.dispatching import in_private
 from bot.guides import MESSAGES, Problem
 from bot.i18n import LANGUAGE_NAMES
 from bot.library import Library
@@ -404,7 +405,7 @@ async def review_command(message: Message, publisher: Publisher) -> None:
 
 def create_router() -> Router:
     router = Router(name=__name__)
-    router.message.filter(F.chat.type == "private")
+    router.message.filter(in_private)
     router.message.register(document_upload, F.document, IsVolunteer())
     router.message.register(review_command, Command("review"), IsVolunteer())
     router.callback_query.register(draft_button, DraftCB.filter(), IsVolunteer())

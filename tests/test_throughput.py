@@ -11,7 +11,14 @@ from aiogram.filters import Command
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, Message
 
-from bot.dispatching import filters_asking_for, prefix_checks, threaded_filters
+from bot.dispatching import (
+    filters_asking_for,
+    in_groups,
+    in_private,
+    plain_text,
+    prefix_checks,
+    threaded_filters,
+)
 from tests.builders import Person
 from tests.conftest import Harness
 
@@ -109,3 +116,20 @@ async def test_command_filters_answer_as_before_after_the_prefix_check() -> None
 async def test_the_bots_commands_and_buttons_are_prefix_checked(harness: Harness) -> None:
     # build_dispatcher already did it: nothing is left to change, and commands and buttons still work (the suite).
     assert prefix_checks(harness.dp) == 0  # type: ignore[arg-type]
+
+
+def test_plain_function_filters_answer_as_the_magic_filters_they_replace() -> None:
+    pairs = [
+        (in_private, F.chat.type == "private"),
+        (in_groups, F.chat.type.in_({"group", "supergroup"})),
+    ]
+    answers = set()
+    for chat_type in ("private", "group", "supergroup", "channel"):
+        for fields in ({"text": "hi"}, {"text": "/start"}, {"text": ""}, {"caption": "photo"}, {}):
+            message = Message(message_id=1, date=0, chat=Chat(id=1, type=chat_type), **fields)
+            for plain, magic in pairs:
+                assert plain(message) == bool(magic.resolve(message)), (chat_type, fields)
+            both = all(bool(f.resolve(message)) for f in (F.text, ~F.text.startswith("/")))
+            assert plain_text(message) == both, (chat_type, fields)
+            answers.add(plain_text(message))
+    assert answers == {True, False}
