@@ -78,3 +78,17 @@ def test_the_bot_still_answers_most_clear_questions(outcomes) -> None:
     """Staying silent is safe but useless: most answerable questions should get an automatic answer."""
     answerable = [answer for item, _, answer in outcomes if item["slug"]]
     assert sum(answer is not None for answer in answerable) >= 0.5 * len(answerable)
+
+
+def test_search_gives_what_the_full_figures_give(index: SearchIndex) -> None:
+    # search() works out the coverage of the best guide only (the confidence reads no other); the hits must be those
+    # computed from every guide's full figures.
+    from bot.search import confidence
+
+    compared = 0
+    for item in load_questions():
+        for limit in (1, 5):
+            full = confidence.hits(index.matches(item["q"]))[:limit]
+            assert index.search(item["q"], limit=limit) == full, item["q"]
+            compared += bool(full)
+    assert compared > 1000

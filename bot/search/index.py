@@ -285,9 +285,16 @@ class SearchIndex:
         """Guides for a question, best first, one hit per guide; [] when nothing in it matches any guide."""
         if limit <= 0:
             return []
-        matches = self.matches(query)
-        hits = conf.hits(matches)
-        return hits[:limit]
+        ranked = self._ranked(query, 8)
+        if ranked is None:
+            return []
+        groups, scores, phrase_docs, best = ranked
+        # The confidence reads the coverage of the best guide only, and the scores of the others: the others'
+        # coverage (a pass over every question word for each) is left out.
+        first_slug, first_doc = best[0]
+        first = self._match(groups, scores, phrase_docs, first_slug, first_doc)
+        rest = [Match(slug, scores[doc], doc, 0.0, 0.0, first.off_topic) for slug, doc in best[1:]]
+        return conf.hits([first, *rest])[:limit]
 
     def answer(self, query: str) -> str | None:
         """The guide to post automatically in a group, or None when the search is not sure enough."""
@@ -300,6 +307,17 @@ class SearchIndex:
 
     def matches(self, query: str, depth: int = 8) -> list[Match]:
         """The best-scoring guides with the figures behind their confidence (for tuning and debugging)."""
+        ranked = self._ranked(query, depth)
+        if ranked is None:
+            return []
+        groups, scores, phrase_docs, best = ranked
+        return [self._match(groups, scores, phrase_docs, slug, doc) for slug, doc in best]
+
+    def _ranked(
+        self, query: str, depth: int
+    ) -> tuple[list[_Group], dict[int, float], dict[int, float], list[tuple[str, int]]] | None:
+        """The question's words, every document's score, the phrase bonuses, and the best document of each of the
+        `depth` best guides; None when nothing matches."""
         groups = self._query_groups(query)
         scores: dict[int, float] = {}
         postings = self._postings
@@ -319,7 +337,7 @@ class SearchIndex:
             for doc, value in best.items():
                 scores[doc] = scores.get(doc, 0.0) + value
         if not scores:
-            return []
+            return None
         phrase_docs = self._phrase_bonus(groups, scores)
 
         best_doc: dict[str, int] = {}
@@ -330,22 +348,24 @@ class SearchIndex:
             if current is None or score > scores[current]:
                 best_doc[slug] = doc
         ranked = heapq.nsmallest(depth, best_doc.items(), key=lambda item: (-scores[item[1]], item[0]))
+        return groups, scores, phrase_docs, ranked
 
+    def _match(
+        self, groups: list[_Group], scores: dict[int, float], phrase_docs: dict[int, float], slug: str, doc: int
+    ) -> Match:
+        """How much of the question a document covers, and how much of it strongly."""
         total = sum(g.importance for g in groups)
         off_topic = any(g.off_topic for g in groups)
-        out: list[Match] = []
-        for slug, doc in ranked:
-            covered = 0.0
-            strong = 0.0
-            for group in groups:
-                quality = 0.0 if group.off_topic else self._quality(group, doc)
-                if not quality:
-                    continue
-                covered += group.importance * quality
-                if doc in phrase_docs or self._is_strong(group, doc):
-                    strong += group.importance * quality
-            out.append(Match(slug, scores[doc], doc, covered / total, strong / total, off_topic))
-        return out
+        covered = 0.0
+        strong = 0.0
+        for group in groups:
+            quality = 0.0 if group.off_topic else self._quality(group, doc)
+            if not quality:
+                continue
+            covered += group.importance * quality
+            if doc in phrase_docs or self._is_strong(group, doc):
+                strong += group.importance * quality
+        return Match(slug, scores[doc], doc, covered / total, strong / total, off_topic)
 
     def _quality(self, group: _Group, doc: int) -> float:
         """How well a question word matched a document: the weight of its best-scoring reading there, squared.
