@@ -56,8 +56,8 @@ async def flush_once(flushes: Sequence[Flush]) -> int:
     return failed
 
 
-async def flush_forever(flushes: Sequence[Flush], interval: float = FLUSH_INTERVAL_SECONDS) -> None:
-    """Every `interval` seconds, until cancelled."""
+async def flush_forever(flushes: Sequence[Flush], interval: float | None = None) -> None:
+    """Every `interval` seconds (FLUSH_INTERVAL_SECONDS if None), until cancelled."""
     while True:
-        await asyncio.sleep(interval)
+        await asyncio.sleep(FLUSH_INTERVAL_SECONDS if interval is None else interval)
         await flush_once(flushes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from html import escape
 
 from aiogram import F, Router
@@ -15,7 +16,7 @@ from aiogram.utils.i18n import gettext as _
 from bot.config import Settings
 from bot.feedback import ReaderFeedback
 from bot.i18n import LANGUAGE_NAMES
-from bot.storage import Database, UserRepository
+from bot.storage import Database, StorageError, UserRepository
 from bot.storage.moderation import now_utc
 from bot.storage.privacy import forget_user, holdings
 from bot.translatable import N_
@@ -65,7 +66,10 @@ def policy(days: int) -> str:
 async def privacy_command(message: Message, db: Database, settings: Settings, users: UserRepository) -> None:
     if message.from_user is None:
         return
-    await users.flush()  # the day last seen may still be in memory (UserRepository.touch): show what will be stored
+    try:
+        await users.flush()  # the day last seen may still be in memory (UserRepository.touch): show it stored
+    except (StorageError, sqlite3.Error) as exc:  # then show what is stored: seeing it matters more than the day
+        log.warning("could not write the days users were last seen before /privacy: %s", type(exc).__name__)
     held = await holdings(db, message.from_user.id)
     lines = [policy(settings.evidence_retention_days), "", "<b>" + escape(_("About you right now:")) + "</b>"]
     if held.first_seen:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import re
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -246,6 +247,20 @@ async def test_privacy_shows_today_as_the_last_day_even_before_it_is_written(har
     assert f"first seen 2026-01-05, last seen {today}" in harness.last()
     row = await harness.services.db.fetchone("SELECT last_seen FROM users WHERE user_id = ?", (VICTIM,))
     assert row is not None and row[0] == today
+
+
+async def test_privacy_answers_even_if_the_last_day_cannot_be_written(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await harness.send(ME, "/start")
+    await harness.press(ME, "English")
+
+    async def disk_full() -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(harness.services.users, "flush", disk_full)
+    await harness.send(ME, "/privacy")
+    assert "language: English; first seen" in harness.last()
 
 
 async def test_privacy_is_a_registered_command() -> None:

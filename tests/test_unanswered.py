@@ -114,14 +114,16 @@ async def test_too_many_different_questions_are_written_early(db: Database, monk
     assert await table(db) == {"one": (1, "2026-05-01"), "two": (2, "2026-05-01"), "three": (1, "2026-05-01")}
 
 
-async def test_a_failed_write_keeps_the_counts_for_the_next_flush(db: Database) -> None:
+async def test_a_failed_write_keeps_the_counts_for_the_next_flush(
+    db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
     repo = UnansweredRepository(db, flush_seconds=0)
     await repo.record("driving licence", MAY_1)
     await db.close()
-    with pytest.raises(StorageError):  # handlers.search.record_unanswered logs this and goes on
-        await repo.record("driving licence", MAY_1)
-    with pytest.raises(StorageError):
+    with caplog.at_level(logging.WARNING, logger="bot.storage.questions"):
+        await repo.record("driving licence", MAY_1)  # counted; the failed write is logged, the person answered
         await repo.record("residence permit", MAY_2)
+    assert caplog.text.count("StorageError") == 2 and "licence" not in caplog.text
     await db.open()
     await repo.flush()
     assert await table(db) == {"driving licence": (2, "2026-05-01"), "residence permit": (1, "2026-05-02")}
@@ -176,3 +178,43 @@ async def test_shutdown_writes_the_pending_counts_even_if_guide_views_fail(
         assert await table(db) == {"lost passport": (2, "2026-05-01")}
     finally:
         await db.close()
+
+
+async def test_a_batch_that_fails_midway_writes_none_of_it_and_nothing_twice(db: Database) -> None:
+    # The second of three rows fails (as on a full disk): the first must not stay behind in the open transaction
+    # for the next commit to save, since the whole batch is kept to be written again.
+    await db.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON unanswered WHEN NEW.query = 'bad' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    repo = UnansweredRepository(db)
+    for query in ("first", "bad", "third"):
+        await repo.record(query, MAY_1)
+    # Another coroutine's statement, executed and not yet committed, is not taken back with the batch.
+    await db.conn.execute("INSERT INTO users (user_id, first_seen, last_seen) VALUES (5, '2026-05-01', '2026-05-01')")
+    with pytest.raises(sqlite3.IntegrityError):
+        await repo.flush()
+    await db.execute("DROP TRIGGER refuse")  # an unrelated write and its commit
+    assert await table(db) == {}
+    assert await db.fetchone("SELECT 1 FROM users WHERE user_id = 5") is not None
+    await repo.flush()
+    assert await table(db) == {"first": (1, "2026-05-01"), "bad": (1, "2026-05-01"), "third": (1, "2026-05-01")}
+
+
+async def test_top_shows_what_is_stored_when_the_counts_cannot_be_written(
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    repo = UnansweredRepository(db)
+    await repo.record("bank card", MAY_1)
+    await repo.flush()
+    await repo.record("bank card", MAY_2)
+
+    async def disk_full(sql: str, rows: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(db, "executemany", disk_full)
+    with caplog.at_level(logging.WARNING, logger="bot.storage.questions"):
+        assert await repo.top() == [("bank card", 1)]  # what is stored, rather than nothing
+    assert "OperationalError" in caplog.text
+    monkeypatch.undo()
+    assert await repo.top() == [("bank card", 2)]  # the count kept in memory is written at the next chance

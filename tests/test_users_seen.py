@@ -160,3 +160,76 @@ async def test_shutdown_writes_the_days_still_in_memory(settings: Settings) -> N
         assert await stored(db, 5) == ("2026-05-01", "2026-05-02")
     finally:
         await db.close()
+
+
+async def test_while_writes_fail_a_full_buffer_is_not_retried_on_every_update(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.storage import users as users_module
+
+    monkeypatch.setattr(users_module, "SEEN_PENDING_MAX", 2)
+    users = UserRepository(db)  # a minute is far away
+    for user_id in (5, 6, 7, 8):
+        await users.touch(user_id, MAY_1)  # new people: written at once
+    tries = 0
+
+    async def failing(sql: str, rows: object) -> None:
+        nonlocal tries
+        tries += 1
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(db, "executemany", failing)
+    for user_id in (5, 6, 7, 8):
+        await users.touch(user_id, MAY_2)
+    assert tries == 1  # the buffer filled at the second, was tried once, and then waits for the interval
+    monkeypatch.undo()
+    await users.flush()
+    assert [await stored(db, user_id) for user_id in (5, 6, 7, 8)] == [("2026-05-01", "2026-05-02")] * 4
+
+
+async def test_someone_forgotten_during_a_failed_write_is_not_put_back(db: Database) -> None:
+    users = UserRepository(db)
+    await users.touch(5, MAY_1)
+    users.forget(5)
+    await users.touch(5, MAY_2)  # pending
+    original = db.executemany
+
+    async def forget_then_fail(sql: str, rows: object) -> None:
+        users.forget(5)  # /forget_me while the write is under way
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db.executemany = forget_then_fail  # type: ignore[method-assign]
+    with pytest.raises(sqlite3.OperationalError):
+        await users.flush()
+    db.executemany = original  # type: ignore[method-assign]
+    await users.flush()
+    assert await stored(db, 5) == ("2026-05-01", "2026-05-01")  # their day was not kept in memory to be written
+
+
+async def test_the_running_bot_writes_what_is_in_memory_without_any_update(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import housekeeping
+    from bot.app import start_background, stop_background
+
+    monkeypatch.setattr(housekeeping, "FLUSH_INTERVAL_SECONDS", 0.01)
+    services = build_services(settings)
+    await startup(services)
+    try:
+        await services.users.touch(5, MAY_1)
+        services.users.forget(5)
+        await services.users.touch(5, MAY_2)
+        await services.unanswered.record("lost passport", MAY_2)
+        tasks = start_background(services)
+        try:
+            for _ in range(200):
+                if await stored(services.db, 5) == ("2026-05-01", "2026-05-02"):
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            await stop_background(tasks)
+        assert await stored(services.db, 5) == ("2026-05-01", "2026-05-02")
+        row = await services.db.fetchone("SELECT count FROM unanswered WHERE query = 'lost passport'")
+        assert row is not None and row[0] == 1
+    finally:
+        await services.db.close()

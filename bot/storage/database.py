@@ -180,8 +180,19 @@ def _execute_commit(conn: aiosqlite.Connection, sql: str, params: Sequence[Any])
 
 
 def _executemany_commit(conn: aiosqlite.Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    # Each row is its own statement: one that fails (a full disk, say) leaves the rows before it in the open
+    # transaction, and the next commit by anyone would save them although the caller keeps the whole batch to write
+    # again (counted twice). The savepoint takes back exactly this batch, leaving what another coroutine executed and
+    # has yet to commit as it was.
     raw = conn._conn
-    raw.executemany(sql, rows)
+    raw.execute("SAVEPOINT batch")
+    try:
+        raw.executemany(sql, rows)
+    except BaseException:
+        raw.execute("ROLLBACK TO batch")
+        raw.execute("RELEASE batch")
+        raise
+    raw.execute("RELEASE batch")
     raw.commit()
 
 

@@ -5,11 +5,16 @@ The counts are kept in memory and written at most `UNANSWERED_FLUSH_SECONDS` lat
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import time
 from collections import Counter
 from datetime import date
 
-from bot.storage.database import Database
+from bot.storage.batching import flush_due
+from bot.storage.database import Database, StorageError
+
+log = logging.getLogger(__name__)
 
 # A normalised question longer than this is cut: it is a topic hint for volunteers, not a transcript.
 QUERY_MAX = 200
@@ -22,7 +27,8 @@ class UnansweredRepository:
         self.db = db
         self.flush_seconds = flush_seconds
         self._pending: Counter[tuple[str, str]] = Counter()  # (query, day) → times asked, not yet written
-        self._flushed_at = time.monotonic()
+        self._flushed_at = time.monotonic()  # the last try
+        self._failing = False  # the last try failed (see bot.storage.batching)
 
     async def record(self, normalised: str, today: date) -> None:
         """Count one question the bot could not answer.
@@ -38,16 +44,26 @@ class UnansweredRepository:
         if not query:
             return
         self._pending[(query, today.isoformat())] += 1
-        if len(self._pending) >= PENDING_MAX or time.monotonic() - self._flushed_at >= self.flush_seconds:
+        if flush_due(
+            time.monotonic(), self._flushed_at, self.flush_seconds, len(self._pending), PENDING_MAX, self._failing
+        ):
+            await self._try_flush()
+
+    async def _try_flush(self) -> None:
+        """Flush; a failure is logged and the counts wait for the next try (the question was counted)."""
+        try:
             await self.flush()
+            self._failing = False
+        except (StorageError, sqlite3.Error) as exc:
+            self._failing = True
+            log.warning("could not write the unanswered questions counted in memory, kept: %s", type(exc).__name__)
 
     async def flush(self) -> None:
         """Write the counts kept in memory, in one round trip and one commit.
 
-        Unlike guide views, a failed write keeps its counts for the next flush. That cannot count twice: this batch's
-        rows cannot fail one by one (a text, a number, a day), so a failure is the database's (closed, locked, disk
-        full), which stops the batch before it is committed. Counts recorded while the write is under way are kept
-        for the next flush.
+        Unlike guide views, a failed write keeps its counts for the next flush. That cannot count twice: a batch that
+        fails midway is taken back whole (Database.executemany). Counts recorded while the write is under way are
+        kept for the next flush.
         """
         self._flushed_at = time.monotonic()
         if not self._pending:
@@ -64,7 +80,7 @@ class UnansweredRepository:
             raise
 
     async def top(self, limit: int = 20) -> list[tuple[str, int]]:
-        await self.flush()
+        await self._try_flush()  # the counts still in memory, if they can be written; else what is stored
         rows = await self.db.fetchall(
             "SELECT query, count FROM unanswered ORDER BY count DESC, last_day DESC, query LIMIT ?", (limit,)
         )

@@ -9,6 +9,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 
+from bot.storage.batching import flush_due
 from bot.storage.database import Database, StorageError
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,9 @@ class UserRepository:
         self.cache_size = cache_size
         self.flush_seconds = flush_seconds
         self._seen: dict[int, str] = {}  # user id → the day they were last seen, not yet written
-        self._flushed_at = time.monotonic()
+        self._writing: list[set[int]] = []  # the ids of each write under way
+        self._flushed_at = time.monotonic()  # the last try
+        self._failing = False  # the last try failed (see bot.storage.batching)
         # None caches "no record": group members who never opened the bot are looked up without a query each time.
         self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
 
@@ -49,6 +52,8 @@ class UserRepository:
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)
         self._seen.pop(user_id, None)
+        for writing in self._writing:
+            writing.discard(user_id)  # a write that fails must not put them back
 
     async def get(self, user_id: int) -> UserRecord | None:
         # Inline on the event loop when it can (Database.fetchone_inline): `known` reads here for group messages.
@@ -86,10 +91,13 @@ class UserRepository:
         record = replace(record, last_seen=day)
         self._remember(user_id, record)
         self._seen[user_id] = day
-        if time.monotonic() - self._flushed_at >= self.flush_seconds or len(self._seen) >= SEEN_PENDING_MAX:
+        now = time.monotonic()
+        if flush_due(now, self._flushed_at, self.flush_seconds, len(self._seen), SEEN_PENDING_MAX, self._failing):
             try:
                 await self.flush()
+                self._failing = False
             except (StorageError, sqlite3.Error) as exc:  # this update has its record; the days wait for a retry
+                self._failing = True
                 log.warning("could not write the days users were last seen: %s", type(exc).__name__)
         return record
 
@@ -111,6 +119,8 @@ class UserRepository:
         if not self._seen:
             return
         pending, self._seen = self._seen, {}
+        writing = set(pending)
+        self._writing.append(writing)
         try:
             await self.db.executemany(
                 "UPDATE users SET last_seen = ? WHERE user_id = ? AND last_seen < ?",
@@ -118,9 +128,12 @@ class UserRepository:
             )
         except Exception:
             for user_id, day in pending.items():
-                if self._seen.get(user_id, "") < day:  # a day seen meanwhile is later, or the same
+                # Not those forgotten meanwhile; a day seen meanwhile is later, or the same.
+                if user_id in writing and self._seen.get(user_id, "") < day:
                     self._seen[user_id] = day
             raise
+        finally:
+            self._writing.remove(writing)
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
