@@ -30,6 +30,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.config import Settings
 from bot.protection import DEFAULT, FloodTracker, ProtectionConfig, RepeatTracker, Verdict, check_message
+from bot.protection.deobfuscate import prepare
 from bot.protection.pii import PiiMatch
 from bot.render import split_html
 from bot.storage import ChatRepository, ChatSettings
@@ -179,10 +180,12 @@ class Guard:
         night = config.is_night(datetime.fromtimestamp(now, UTC))
         text = message.text or message.caption or ""
         flooding = repeated = False
+        prepared = None  # the repeat tracker and the verdict read the same prepared text: prepared once
         if not edited:
             flooding = self.flood.hit(message.chat.id, user.id, now, config.flood_limit(night))
             if text:
-                seen_in = self.repeat.observe(text, message.chat.id, now, config.repeat_window_seconds)
+                prepared = prepare(text)
+                seen_in = self.repeat.observe(text, message.chat.id, now, config.repeat_window_seconds, prepared)
                 repeated = seen_in >= config.repeat_chats
         origin = message.forward_origin
         verdict = check_message(
@@ -194,6 +197,7 @@ class Guard:
             night=night,
             flooding=flooding,
             repeated_across_chats=repeated,
+            prepared=prepared,
         )
         if verdict.verdict == "ok":
             if probation and not edited:

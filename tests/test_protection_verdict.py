@@ -148,3 +148,21 @@ def test_never_fails_on_any_text(text: str, new_member: bool, night: bool) -> No
     assert v.action in ("none", "delete", "delete_warn", "mute", "hold")
     assert (v.verdict == "ok") == (v.action == "none")
     assert all(r.isascii() and REASON.match(r) for r in v.reasons), v.reasons
+
+
+def test_a_text_prepared_by_the_caller_gives_the_same_verdict_and_digest() -> None:
+    from bot.protection import RepeatTracker
+    from bot.protection.deobfuscate import prepare
+
+    tracker = RepeatTracker(secret=b"k" * 32)
+    texts = (
+        "Подскажите про ИИН",
+        "💰 Заработок от 5000$ в неделю! Пиши в личку",
+        "ты дебил",
+        "ok",
+        "З.а.р.а.б.о.т.о.к",
+    )
+    for text in texts:
+        prepared = prepare(text)
+        assert check_message(text, new_member=True, prepared=prepared) == check_message(text, new_member=True)
+        assert tracker.digest(text, prepared) == tracker.digest(text)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from bot.textnorm import normalize, strip_invisible
 
@@ -180,9 +179,6 @@ def key(text: str) -> str:
     return prepare(text).key
 
 
-# One entry: a group message is prepared twice in a row (RepeatTracker.observe, then check_message), and holding
-# more would only keep more people's messages in memory.
-@lru_cache(maxsize=1)
 def prepare(text: str) -> Prepared:
     """Fold a message into its matching key and count the obfuscation found on the way."""
     if "n" in text and _LOST_NEWLINE.search(text):

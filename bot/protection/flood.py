@@ -13,7 +13,7 @@ from array import array
 from collections import OrderedDict
 
 from bot.protection.config import FloodLimit
-from bot.protection.deobfuscate import prepare
+from bot.protection.deobfuscate import Prepared, prepare
 
 
 class FloodTracker:
@@ -97,19 +97,26 @@ class RepeatTracker:
     def __len__(self) -> int:
         return len(self._seen)
 
-    def digest(self, text: str) -> bytes | None:
+    def digest(self, text: str, prepared: Prepared | None = None) -> bytes | None:
         """The stored form of a message, or None if it is too short to track. Spacing, punctuation, emoji, case
-        and look-alike letters do not change it."""
-        canonical = " ".join(prepare(text).words)
+        and look-alike letters do not change it. `prepared`: the text already prepared, if the caller has it."""
+        canonical = " ".join((prepared or prepare(text)).words)
         if len(canonical) < self._min_chars:
             return None
         return hashlib.blake2b(canonical.encode("utf-8"), digest_size=16, key=self._secret).digest()
 
-    def observe(self, text: str, chat_id: int, now: float, window_seconds: float | None = None) -> int:
+    def observe(
+        self,
+        text: str,
+        chat_id: int,
+        now: float,
+        window_seconds: float | None = None,
+        prepared: Prepared | None = None,
+    ) -> int:
         """Record the message in a chat; return in how many different chats (this one included) it was seen
         within `window_seconds` (a chat's ProtectionConfig.repeat_window_seconds; at most the tracker's own
         window, which is how long anything is kept). 0 means the message is too short to track."""
-        digest = self.digest(text)
+        digest = self.digest(text, prepared)
         if digest is None:
             return 0
         chats = self._seen.get(digest)

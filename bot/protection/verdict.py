@@ -263,12 +263,14 @@ def check_message(
     night: bool = False,
     flooding: bool = False,
     repeated_across_chats: bool = False,
+    prepared: Prepared | None = None,
 ) -> Verdict:
     """Judge one group message (text or caption).
 
     new_member: the author is on probation (ProtectionConfig.on_probation). night: the chat is in its night window
     (ProtectionConfig.is_night). flooding / repeated_across_chats: what FloodTracker and RepeatTracker said about
-    this message; they are passed in so that one verdict carries every reason.
+    this message; they are passed in so that one verdict carries every reason. prepared: `prepare(text)`, if the
+    caller already has it (the repeat tracker needs it too).
     """
     text = text or ""
     pii = find_pii(text)
@@ -276,7 +278,7 @@ def check_message(
         kinds = tuple(dict.fromkeys(f"pii:{m.kind}" for m in pii))
         return Verdict("pii", kinds, "delete", 0.0, tuple(pii))
 
-    prep = prepare(text)
+    prep = prepared or prepare(text)
     found_links = linkmod.extract_links(text)
     mentions = linkmod.extract_mentions(text)
     ev = _Evidence()
