@@ -354,6 +354,23 @@ def test_normalize_query_keeps_no_personal_details() -> None:
     assert "иин" in key.split()
 
 
+def test_names_never_reach_the_word_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The normal forms of words are cached in memory; a name left out of the key must not be kept there either.
+    from bot.search import question
+
+    seen: list[str] = []
+    original = question._normalized
+
+    def recording(raw: str) -> tuple[str, ...]:
+        seen.append(raw)
+        return original(raw)
+
+    monkeypatch.setattr(question, "_normalized", recording)
+    assert "иин" in normalize_query("Мы с Асель Нурлановой ищем, где получить ИИН. Петров знает?").split()
+    assert "Асель" not in seen and "Нурлановой" not in seen
+    assert "ИИН" in seen and "Петров" in seen  # a sentence's first word is not taken for a name (as in the key)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # CLI
 

@@ -102,36 +102,36 @@ def normalize_query(text: str) -> str:
     for pattern in (_EMAIL, _URL, _MENTION, _LONG_NUMBER):
         text = pattern.sub(" ", text)
     keys: set[str] = set()
-    for word, raw in _words_with_case(text):
-        if _looks_like_name(raw):
-            continue
+    for word in _words_but_names(text):
         key = _key(word)
         if key:
             keys.add(key)
     return " ".join(sorted(keys)[:KEY_MAX_WORDS])
 
 
-def _words_with_case(text: str) -> list[tuple[str, str]]:
-    """(normalised word, the word as typed with sentence starts marked) for each word of the text."""
-    out: list[tuple[str, str]] = []
+def _words_but_names(text: str) -> list[str]:
+    """The normalised words of the text, without capitalised words in mid-sentence (see `_looks_like_name`)."""
+    out: list[str] = []
     previous_end = 0
     for match in _WORD_IN_RAW.finditer(text):
         raw = match.group()
         sentence_start = not out or any(char in ".!?\n…" for char in text[previous_end : match.start()])
         previous_end = match.end()
-        for word in _normalized(raw):
-            out.append((word, "" if sentence_start else raw))
+        if not sentence_start and _looks_like_name(raw):
+            continue  # checked first, so that names never reach the caches below
+        out.extend(_normalized(raw))
     return out
 
 
 # People use the same few thousand words: each word's normal form and key are worked out once (a question's key
-# cost ~100 µs, most of it normalising word by word; benchmarks/throughput.py). Bounded, like the stemmers' caches.
-@lru_cache(maxsize=65536)
+# cost ~100 µs, most of it normalising word by word; benchmarks/throughput.py). Names never get here; the other words
+# of questions stay in memory (never stored, never logged) until pushed out, at most 8,192 of each.
+@lru_cache(maxsize=8192)
 def _normalized(raw: str) -> tuple[str, ...]:
     return tuple(words(normalize(raw)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _key(word: str) -> str:
     """The word's part of a question's key: its stem, a short number, or "" when it is left out."""
     if len(word) > KEY_MAX_WORD_LEN or is_stopword(word):
