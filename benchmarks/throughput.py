@@ -67,8 +67,9 @@ from aiogram.types import (  # noqa: E402
     User,
 )
 
-from bot.app import build_bot, build_dispatcher, build_services, startup  # noqa: E402
+from bot.app import build_bot, build_dispatcher, build_services, in_memory, startup  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.housekeeping import flush_once  # noqa: E402
 from handlers.callbacks import CategoryCB, GuideCB, MenuCB  # noqa: E402
 
 TOKEN = "123456789:AAE-benchmark-token-abcdefghijklmnop"
@@ -223,7 +224,8 @@ def bare_dispatcher() -> Dispatcher:
 
 
 async def prefill(db: Any, users: int, rng: random.Random) -> None:
-    """`users` people who opened the bot before; yesterday was their last day, so today's first update writes."""
+    """`users` people who opened the bot before; yesterday was their last day, so today's first update of each
+    changes it (kept in memory, written with the other deferred writes: see run_benchmark)."""
     yesterday = (date.today() - timedelta(days=1)).isoformat()
     first = (date.today() - timedelta(days=200)).isoformat()
     languages = ("ru", "ru", "ru", "kk", "en", None)
@@ -237,11 +239,12 @@ class Run:
     updates: int
     latencies: list[float]
     api_calls: int
+    deferred: float = 0.0  # seconds spent writing what the updates left counted in memory (the bot's batches)
 
     @property
     def rate(self) -> float:
-        """Updates per second of dispatcher time (making the updates is not counted)."""
-        return self.updates / sum(self.latencies)
+        """Updates per second of dispatcher time, and of the deferred writes (making the updates is not counted)."""
+        return self.updates / (sum(self.latencies) + self.deferred)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -329,6 +332,12 @@ async def run_benchmark(updates: int, users: int, seed: int, workdir: Path, prof
         profiler = cProfile.Profile() if profile else None
         stream = make_updates(updates, users, random.Random(seed))
         bare_run, bot_run = await feed_in_turns((bare, bare_bot, bare_session), (dp, bot, session), stream, profiler)
+        # The bot keeps some counts in memory and writes them in batches, every minute in a running bot (guide views,
+        # unanswered questions, the days users were last seen): those writes are part of its work for these updates.
+        start = time.perf_counter()
+        if await flush_once(in_memory(services)):
+            raise RuntimeError("writing the counts kept in memory failed")
+        bot_run.deferred = time.perf_counter() - start
         if profiler:
             profiler.dump_stats(profile)  # type: ignore[arg-type]
     finally:
@@ -343,6 +352,7 @@ def report(result: Result) -> str:
         lines.append(
             f"  {name:<13} {run.rate:8,.0f} updates/s   p50 {run.percentile(50):.3f} ms   "
             f"p99 {run.percentile(99):.3f} ms   ({run.api_calls / run.updates:.2f} API calls per update)"
+            + (f", {run.deferred * 1000:.0f} ms of batched writes" if run.deferred else "")
         )
     lines.append(f"  ratio         {result.ratio:8.2f}   target >= 0.5")
     lines.append(f"  p99           {result.bot.percentile(99):8.3f} ms   target < 5 ms")

@@ -41,6 +41,7 @@ async def test_benchmark_core_runs_and_reports(tmp_path: Path) -> None:
     assert result.bot.rate > 0 and result.bare.rate > 0 and result.ratio > 0
     assert 0 < result.bot.percentile(50) <= result.bot.percentile(99)
     assert result.bot.api_calls > 0 and result.bare.api_calls == 300  # the echo answers every update once
+    assert result.bot.deferred > 0 and result.bare.deferred == 0  # the bot's batched writes are timed too
     assert result.max_rss_mb >= result.baseline_mb > 0
     text = throughput.report(result)
     assert "updates/s" in text and "ratio" in text and "p99" in text and "peak memory" in text
