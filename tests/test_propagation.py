@@ -13,7 +13,7 @@ import pytest
 from aiogram import BaseMiddleware, Bot, Dispatcher, F, Router
 from aiogram.dispatcher.event.bases import REJECTED, UNHANDLED, SkipHandler
 from aiogram.dispatcher.event.handler import HandlerObject
-from aiogram.filters import Command, CommandObject
+from aiogram.filters import Command, CommandObject, ExceptionTypeFilter
 from aiogram.filters.callback_data import CallbackData
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update, User
 
@@ -52,6 +52,14 @@ def describe(value: Any) -> Any:
 
 def seen(data: dict[str, Any]) -> dict[str, Any]:
     return {key: describe(value) for key, value in sorted(data.items())}
+
+
+class Replace(BaseMiddleware):
+    """Replaces a value the handlers will see."""
+
+    async def __call__(self, handler: Any, event: TelegramObject, data: dict[str, Any]) -> Any:
+        data["workflow_value"] = "replaced"
+        return await handler(event, data)
 
 
 class Record(BaseMiddleware):
@@ -103,17 +111,20 @@ def build(dispatcher_class: type[Dispatcher], log: list[Any]) -> Dispatcher:
     second.message.register(note("rejects", REJECTED), F.text == "reject")
     nested = Router(name="nested")
     nested.message.outer_middleware(Record(log, "nested_outer"))
+    nested.message.filter(adds("nested_root", 5))  # a root filter behind an outer middleware
     nested.message.middleware(Record(log, "nested_inner"))
     nested.message.register(note("group_only"), F.chat.type == "supergroup", flags={"kind": "group"})
     nested.message.register(note("sync_filter"), lambda message: message.text == "sync")
     nested.message.register(note("fails_loudly", RuntimeError("boom")), F.text == "boom")
     second.include_router(nested)
     third = Router(name="third")
+    third.message.middleware(Replace())
     third.message.register(note("after_reject"), F.text == "reject")
     third.message.register(note("fallthrough"), F.text == "and more")
     third.callback_query.register(note("picked"), Pick.filter(F.item != "none"))
     errors = Router(name="errors")
-    errors.errors.register(note("error"))
+    errors.errors.register(note("value_error"), ExceptionTypeFilter(ValueError))
+    errors.errors.register(note("error"), ExceptionTypeFilter(RuntimeError))
     dp.include_routers(first, second, third, errors)
     return dp
 
@@ -202,3 +213,7 @@ async def test_the_record_shows_the_rules_it_compares() -> None:
     assert handled["group_only"]["event_router"] == "router:nested"
     assert handled["picked"]["callback_data"] == "pick:tea"
     assert handled["error"]["event_router"] == "router:errors"
+    assert "value_error" not in handled  # the error filter of the first error handler did not pass
+    assert handled["group_only"]["nested_root"] == 5
+    assert handled["fallthrough"]["workflow_value"] == "replaced"  # a middleware's change reaches the handler
+    assert handled["takes_a"]["workflow_value"] == "kept"  # ...of its own router only
