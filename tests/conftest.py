@@ -19,6 +19,7 @@ from bot.dispatching import provided
 from bot.guides import Catalogue, load_catalogue
 from bot.search import SearchIndex
 from bot.standin import StandInSession
+from bot.storage import Database
 from tests.builders import Person
 
 REPO = Path(__file__).resolve().parent.parent
@@ -64,6 +65,15 @@ def write_guide(
     )
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """An open database in a temporary file (a file, not :memory:, so the inline reader is used too)."""
+    database = Database(tmp_path / "bot.db")
+    await database.open()
+    yield database
+    await database.close()
 
 
 @pytest.fixture

@@ -23,14 +23,6 @@ def wal_size(db_path: Path) -> int:
     return db_path.with_name(db_path.name + "-wal").stat().st_size
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    db = Database(tmp_path / "bot.db")
-    await db.open()
-    yield db
-    await db.close()
-
-
 @pytest.fixture(params=["file", "memory"])
 async def any_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
     """A file database (inline reads) and a `:memory:` one (the async fallback)."""

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -18,14 +16,6 @@ from bot.housekeeping import flush_forever, flush_once
 from bot.storage import Database, UserRepository
 
 MAY_1, MAY_2, MAY_3 = date(2026, 5, 1), date(2026, 5, 2), date(2026, 5, 3)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(tmp_path / "bot.db")
-    await database.open()
-    yield database
-    await database.close()
 
 
 async def stored(db: Database, user_id: int) -> tuple[str, str] | None:
