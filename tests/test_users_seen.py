@@ -223,3 +223,21 @@ async def test_the_running_bot_writes_what_is_in_memory_without_any_update(
         assert row is not None and row[0] == 1
     finally:
         await services.db.close()
+
+
+async def test_guide_views_are_kept_when_their_write_fails(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.storage.feedback import FeedbackRepository
+
+    feedback = FeedbackRepository(db)
+    await feedback.record_view("iin", "ru", MAY_1)
+    await feedback.record_view("iin", "kk", MAY_1)
+
+    async def disk_full(sql: str, rows: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(db, "executemany", disk_full)
+    with pytest.raises(sqlite3.OperationalError):
+        await feedback.flush()
+    await feedback.record_view("iin", "ru", MAY_1)  # counted while the write fails
+    monkeypatch.undo()
+    assert await feedback.views(since=MAY_1) == [("iin", 3)]  # reads write what waits first

@@ -11,9 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
+from bot.storage.batching import flush_due
 from bot.storage.database import Database
 from bot.storage.moderation import iso, now_utc
 
+VIEWS_PENDING_MAX = 10_000  # different (guide, language, day) kept before they are written early
 VIEWS_FLUSH_SECONDS = 60.0  # views are written at most this long after they happen (see record_view)
 COMMENT_MAX = 500  # characters of a reader's comment: enough to say what changed, not an essay
 
@@ -33,7 +35,8 @@ class FeedbackRepository:
         self.tz = tz  # views are counted per local day
         self.flush_seconds = flush_seconds
         self._views: Counter[tuple[str, str, str]] = Counter()  # (slug, lang, day) → views not yet written
-        self._flushed_at = time.monotonic()
+        self._flushed_at = time.monotonic()  # the last try
+        self._failing = False  # the last try failed (see bot.storage.batching)
 
     async def vote(self, slug: str, lang: str, *, up: int, down: int) -> None:
         """Add to (or, when a reader changes their vote, move between) the counters; never below zero."""
@@ -60,21 +63,28 @@ class FeedbackRepository:
         """
         day = (today or datetime.now(self.tz).date()).isoformat()
         self._views[(slug, lang, day)] += 1
-        if time.monotonic() - self._flushed_at >= self.flush_seconds:
+        if flush_due(time.monotonic(), self._flushed_at, self.flush_seconds, len(self._views), VIEWS_PENDING_MAX,
+                     self._failing):  # fmt: skip
             await self.flush()
 
     async def flush(self) -> None:
-        """Write the views counted in memory. Like a failed write of a single view before, a failed write loses
-        those counts (retrying could count twice what the failed batch had already written)."""
+        """Write the views counted in memory. A failed write keeps them for the next try: a batch that fails midway
+        is taken back whole (Database.executemany), so nothing is counted twice."""
         self._flushed_at = time.monotonic()
         if not self._views:
             return
         pending, self._views = self._views, Counter()
-        await self.db.executemany(
-            "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + excluded.count",
-            [(slug, lang, day, n) for (slug, lang, day), n in pending.items()],
-        )
+        try:
+            await self.db.executemany(
+                "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + excluded.count",
+                [(slug, lang, day, n) for (slug, lang, day), n in pending.items()],
+            )
+        except Exception:  # not when cancelled: the write goes on in the connection's thread and is most likely done
+            self._failing = True
+            self._views.update(pending)
+            raise
+        self._failing = False
 
     async def views(self, since: date | None = None) -> list[tuple[str, int]]:
         """Openings per guide (all languages), most viewed first."""

@@ -53,9 +53,7 @@ class UnansweredRepository:
         """Flush; a failure is logged and the counts wait for the next try (the question was counted)."""
         try:
             await self.flush()
-            self._failing = False
         except (StorageError, sqlite3.Error) as exc:
-            self._failing = True
             log.warning("could not write the unanswered questions counted in memory, kept: %s", type(exc).__name__)
 
     async def flush(self) -> None:
@@ -76,8 +74,10 @@ class UnansweredRepository:
                 [(query, n, day) for (query, day), n in pending.items()],
             )
         except Exception:  # not when cancelled: the write goes on in the connection's thread and is most likely done
+            self._failing = True
             self._pending.update(pending)
             raise
+        self._failing = False
 
     async def top(self, limit: int = 20) -> list[tuple[str, int]]:
         await self._try_flush()  # the counts still in memory, if they can be written; else what is stored

@@ -95,9 +95,7 @@ class UserRepository:
         if flush_due(now, self._flushed_at, self.flush_seconds, len(self._seen), SEEN_PENDING_MAX, self._failing):
             try:
                 await self.flush()
-                self._failing = False
             except (StorageError, sqlite3.Error) as exc:  # this update has its record; the days wait for a retry
-                self._failing = True
                 log.warning("could not write the days users were last seen: %s", type(exc).__name__)
         return record
 
@@ -127,6 +125,7 @@ class UserRepository:
                 [(day, user_id, day) for user_id, day in pending.items()],
             )
         except Exception:
+            self._failing = True
             for user_id, day in pending.items():
                 # Not those forgotten meanwhile; a day seen meanwhile is later, or the same.
                 if user_id in writing and self._seen.get(user_id, "") < day:
@@ -134,6 +133,7 @@ class UserRepository:
             raise
         finally:
             self._writing.remove(writing)
+        self._failing = False
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
