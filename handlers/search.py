@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from aiogram import Bot, Router
@@ -14,23 +13,19 @@ from bot.config import Settings
 from bot.dispatching import in_private, plain_text
 from bot.library import Library
 from bot.search.question import normalize_query
-from bot.storage import StorageError, UnansweredRepository
+from bot.storage import UnansweredRepository
 from bot.storage.feedback import FeedbackRepository
 from handlers import views
 from handlers.callbacks import GuideCB, MenuCB
 from handlers.guides import send_guide
-
-log = logging.getLogger(__name__)
 
 # Longer "questions" are pasted documents or forwarded posts, not something to look up.
 QUESTION_MAX_CHARS = 1000
 
 
 async def record_unanswered(unanswered: UnansweredRepository, text: str, settings: Settings) -> None:
-    try:
-        await unanswered.record(normalize_query(text), datetime.now(settings.tz).date())
-    except StorageError:
-        log.warning("could not count an unanswered question: storage unavailable")
+    # Counted in memory; a failed write of the counts is logged there and never stops the answer.
+    await unanswered.record(normalize_query(text), datetime.now(settings.tz).date())
 
 
 async def answer_question(

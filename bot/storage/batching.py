@@ -1,4 +1,4 @@
-"""When counts kept in memory are written (unanswered questions, the days users were last seen).
+"""When counts kept in memory are written (guide views, unanswered questions, the days users were last seen).
 
 Each is written at the first chance `interval` seconds after the last try (and by bot.housekeeping every minute, and
 on a clean stop); a full buffer earlier. After a failed write, only the interval counts: otherwise, with the
