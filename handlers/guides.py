@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import sqlite3
-
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
@@ -12,12 +9,10 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardButt
 from aiogram.utils.i18n import gettext as _
 
 from bot.library import Library
-from bot.storage import StorageError
 from bot.storage.feedback import FeedbackRepository
 from handlers import views
 from handlers.callbacks import CategoryCB, GuideCB, MenuCB
 
-log = logging.getLogger(__name__)
 # Deep-link payload that opens the catalogue rather than one guide (so no guide may use this slug).
 GUIDES_PAYLOAD = "guides"
 
@@ -28,13 +23,10 @@ async def bot_username(bot: Bot) -> str:
 
 
 async def count_view(feedback: FeedbackRepository | None, slug: str, lang: str) -> None:
-    """Views per guide for volunteers' /stats: a counter, no reader id; a storage failure never hides a guide."""
-    if feedback is None:
-        return
-    try:
+    """Views per guide for volunteers' /stats: a counter, no reader id; counted in memory, and a failed write of the
+    counts is logged there (bot.storage.batching), so it never hides a guide."""
+    if feedback is not None:
         await feedback.record_view(slug, lang)
-    except (StorageError, sqlite3.Error) as exc:
-        log.warning("could not count a guide view: %s", type(exc).__name__)
 
 
 async def send_guide(

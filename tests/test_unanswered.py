@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import build_services, shutdown, startup
 from bot.config import Settings
-from bot.storage import Database, StorageError, questions
+from bot.storage import Database, StorageError, batching, questions
 from bot.storage.questions import QUERY_MAX, UnansweredRepository
 
 MAY_1, MAY_2, MAY_3 = date(2026, 5, 1), date(2026, 5, 2), date(2026, 5, 3)
@@ -71,7 +71,7 @@ async def test_a_question_after_flush_seconds_writes_everything_pending(
 ) -> None:
     now = [1000.0]
     # Only this module's clock: patching time.monotonic itself would move the event loop's clock too.
-    monkeypatch.setattr(questions, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(batching, "time", SimpleNamespace(monotonic=lambda: now[0]))
     repo = UnansweredRepository(db, flush_seconds=60)
     await repo.record("open bank account", MAY_1)
     now[0] += 59
@@ -111,7 +111,7 @@ async def test_a_failed_write_keeps_the_counts_for_the_next_flush(
     repo = UnansweredRepository(db, flush_seconds=0)
     await repo.record("driving licence", MAY_1)
     await db.close()
-    with caplog.at_level(logging.WARNING, logger="bot.storage.questions"):
+    with caplog.at_level(logging.WARNING, logger="bot.storage.batching"):
         await repo.record("driving licence", MAY_1)  # counted; the failed write is logged, the person answered
         await repo.record("residence permit", MAY_2)
     assert caplog.text.count("StorageError") == 2 and "licence" not in caplog.text
@@ -204,7 +204,7 @@ async def test_top_shows_what_is_stored_when_the_counts_cannot_be_written(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(db, "executemany", disk_full)
-    with caplog.at_level(logging.WARNING, logger="bot.storage.questions"):
+    with caplog.at_level(logging.WARNING, logger="bot.storage.batching"):
         assert await repo.top() == [("bank card", 1)]  # what is stored, rather than nothing
     assert "OperationalError" in caplog.text
     monkeypatch.undo()

@@ -92,7 +92,7 @@ async def test_a_failed_write_keeps_the_days_and_the_update_goes_on(
         await original(sql, rows)  # type: ignore[arg-type]
 
     monkeypatch.setattr(db, "executemany", failing_once)
-    with caplog.at_level(logging.WARNING, logger="bot.storage.users"):
+    with caplog.at_level(logging.WARNING, logger="bot.storage.batching"):
         record = await users.touch(5, MAY_2)  # its flush fails
     assert record.last_seen == "2026-05-02"
     assert "OperationalError" in caplog.text

@@ -6,12 +6,11 @@ bot/feedback.py), so the database cannot tell who voted for what.
 
 from __future__ import annotations
 
-import time
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from operator import add
 
-from bot.storage.batching import flush_due
+from bot.storage.batching import Batch
 from bot.storage.database import Database
 from bot.storage.moderation import iso, now_utc
 
@@ -33,10 +32,8 @@ class FeedbackRepository:
     def __init__(self, db: Database, tz: tzinfo = UTC, flush_seconds: float = VIEWS_FLUSH_SECONDS) -> None:
         self.db = db
         self.tz = tz  # views are counted per local day
-        self.flush_seconds = flush_seconds
-        self._views: Counter[tuple[str, str, str]] = Counter()  # (slug, lang, day) → views not yet written
-        self._flushed_at = time.monotonic()  # the last try
-        self._failing = False  # the last try failed (see bot.storage.batching)
+        # (slug, lang, day) → views not yet written
+        self._views: Batch[tuple[str, str, str], int] = Batch("guide views", flush_seconds, VIEWS_PENDING_MAX, add)
 
     async def vote(self, slug: str, lang: str, *, up: int, down: int) -> None:
         """Add to (or, when a reader changes their vote, move between) the counters; never below zero."""
@@ -54,37 +51,28 @@ class FeedbackRepository:
     async def record_view(self, slug: str, lang: str, today: date | None = None) -> None:
         """Count one opening of a guide.
 
-        Counted in memory and written in batches: at the first view `VIEWS_FLUSH_SECONDS` after the last write,
-        before any of this repository's reads (so /stats and /feedback always see every view), and on shutdown
-        (`flush`, from bot.app). A page view then costs no database write (a write and commit per view was a tenth
-        of the time of a guide button; benchmarks/throughput.py). The trade-off: if the process is killed (or the
-        machine fails) rather than stopped, the views of at most the last `VIEWS_FLUSH_SECONDS` are not counted.
+        Counted in memory and written in batches (bot.storage.batching): at the first view `VIEWS_FLUSH_SECONDS`
+        after the last write, before any of this repository's reads (so /stats and /feedback always see every
+        view), every minute and on shutdown (bot.housekeeping). A page view then costs no database write (a write and
+        commit per view was a tenth of the time of a guide button; benchmarks/throughput.py). The trade-off: if the
+        process is killed (or the machine fails) rather than stopped, the views of at most the last
+        `VIEWS_FLUSH_SECONDS` are not counted.
         Only these anonymous counters wait in memory; votes, reports and everything else are written at once.
         """
         day = (today or datetime.now(self.tz).date()).isoformat()
-        self._views[(slug, lang, day)] += 1
-        if flush_due(time.monotonic(), self._flushed_at, self.flush_seconds, len(self._views), VIEWS_PENDING_MAX,
-                     self._failing):  # fmt: skip
-            await self.flush()
+        self._views.add((slug, lang, day), 1)
+        await self._views.write_soon(self._write)
 
     async def flush(self) -> None:
-        """Write the views counted in memory. A failed write keeps them for the next try: a batch that fails midway
-        is taken back whole (Database.executemany), so nothing is counted twice."""
-        self._flushed_at = time.monotonic()
-        if not self._views:
-            return
-        pending, self._views = self._views, Counter()
-        try:
-            await self.db.executemany(
-                "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + excluded.count",
-                [(slug, lang, day, n) for (slug, lang, day), n in pending.items()],
-            )
-        except Exception:  # not when cancelled: the write goes on in the connection's thread and is most likely done
-            self._failing = True
-            self._views.update(pending)
-            raise
-        self._failing = False
+        """Write the views counted in memory; on failure they are kept for the next try."""
+        await self._views.write(self._write)
+
+    async def _write(self, views: dict[tuple[str, str, str], int]) -> None:
+        await self.db.executemany(
+            "INSERT INTO guide_views (slug, lang, day, count) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(slug, lang, day) DO UPDATE SET count = count + excluded.count",
+            [(slug, lang, day, n) for (slug, lang, day), n in views.items()],
+        )
 
     async def views(self, since: date | None = None) -> list[tuple[str, int]]:
         """Openings per guide (all languages), most viewed first."""

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-import sqlite3
-import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.storage.batching import flush_due
-from bot.storage.database import Database, StorageError
-
-log = logging.getLogger(__name__)
+from bot.storage.batching import Batch
+from bot.storage.database import Database
 
 
 @dataclass(frozen=True)
@@ -34,11 +29,8 @@ class UserRepository:
     def __init__(self, db: Database, cache_size: int = CACHE_SIZE, flush_seconds: float = SEEN_FLUSH_SECONDS) -> None:
         self.db = db
         self.cache_size = cache_size
-        self.flush_seconds = flush_seconds
-        self._seen: dict[int, str] = {}  # user id → the day they were last seen, not yet written
-        self._writing: list[set[int]] = []  # the ids of each write under way
-        self._flushed_at = time.monotonic()  # the last try
-        self._failing = False  # the last try failed (see bot.storage.batching)
+        # user id → the day they were last seen, not yet written (a later day wins: ISO days sort as dates)
+        self._seen: Batch[int, str] = Batch("days users were last seen", flush_seconds, SEEN_PENDING_MAX, max)
         # None caches "no record": group members who never opened the bot are looked up without a query each time.
         self._cache: OrderedDict[int, UserRecord | None] = OrderedDict()
 
@@ -51,9 +43,7 @@ class UserRepository:
 
     def forget(self, user_id: int) -> None:
         self._cache.pop(user_id, None)
-        self._seen.pop(user_id, None)
-        for writing in self._writing:
-            writing.discard(user_id)  # a write that fails must not put them back
+        self._seen.discard(user_id)  # also from a write under way, should it fail
 
     async def get(self, user_id: int) -> UserRecord | None:
         # Inline on the event loop when it can (Database.fetchone_inline): `known` reads here for group messages.
@@ -90,13 +80,8 @@ class UserRepository:
             return record
         record = replace(record, last_seen=day)
         self._remember(user_id, record)
-        self._seen[user_id] = day
-        now = time.monotonic()
-        if flush_due(now, self._flushed_at, self.flush_seconds, len(self._seen), SEEN_PENDING_MAX, self._failing):
-            try:
-                await self.flush()
-            except (StorageError, sqlite3.Error) as exc:  # this update has its record; the days wait for a retry
-                log.warning("could not write the days users were last seen: %s", type(exc).__name__)
+        self._seen.add(user_id, day)
+        await self._seen.write_soon(self._write)  # this update has its record whatever the write does
         return record
 
     async def _create(self, user_id: int, day: str) -> UserRecord:
@@ -108,32 +93,18 @@ class UserRepository:
             (user_id,),
         )
         assert row is not None
-        self._seen.pop(user_id, None)
+        self._seen.discard(user_id)
         return self._remember(user_id, UserRecord(*row))  # type: ignore[return-value]
 
     async def flush(self) -> None:
         """Write the days people were last seen that are still in memory. On failure they stay for the next try."""
-        self._flushed_at = time.monotonic()
-        if not self._seen:
-            return
-        pending, self._seen = self._seen, {}
-        writing = set(pending)
-        self._writing.append(writing)
-        try:
-            await self.db.executemany(
-                "UPDATE users SET last_seen = ? WHERE user_id = ? AND last_seen < ?",
-                [(day, user_id, day) for user_id, day in pending.items()],
-            )
-        except Exception:
-            self._failing = True
-            for user_id, day in pending.items():
-                # Not those forgotten meanwhile; a day seen meanwhile is later, or the same.
-                if user_id in writing and self._seen.get(user_id, "") < day:
-                    self._seen[user_id] = day
-            raise
-        finally:
-            self._writing.remove(writing)
-        self._failing = False
+        await self._seen.write(self._write)
+
+    async def _write(self, days: dict[int, str]) -> None:
+        await self.db.executemany(
+            "UPDATE users SET last_seen = ? WHERE user_id = ? AND last_seen < ?",
+            [(day, user_id, day) for user_id, day in days.items()],
+        )
 
     async def set_language(self, user_id: int, language: str, today: date) -> None:
         day = today.isoformat()
