@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -41,6 +41,9 @@ from bot.storage.feedback import FeedbackRepository
 from bot.storage.members import MemberRepository
 from bot.storage.moderation import ModerationRepository
 from bot.storage.revisions import RevisionRepository
+
+if TYPE_CHECKING:
+    from bot.housekeeping import Flush
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +174,9 @@ def build_dispatcher(services: Services) -> Dispatcher:
     # Order matters: emergency first (it must answer whatever else is broken), the catch-all fallback last. Routers
     # that only ever take group messages, or only private messages, sit in a section for that chat type, and routers
     # that only take commands in a section for commands: a message skips in one step the routers that can never take
-    # it, and a section is skipped by update types none of its routers handles (each router passed costs aiogram
-    # ~25 µs; benchmarks/throughput.py). Messages that two routers could both take meet them in the original order:
+    # it, and a section is skipped by update types none of its routers handles (each router passed costs a call and
+    # its root filter; benchmarks/throughput.py). Messages that two routers could both take meet them in the original
+    # order:
     # chat types do not overlap, and within a chat type the routers keep their order, except that join_check and
     # chat_events (service messages, which no other router takes) moved to the end; the commands sections are cut
     # where a router in between takes other messages too (a document captioned "/history" is an upload first).
@@ -262,7 +266,7 @@ async def startup(services: Services) -> None:
     )
 
 
-def in_memory(services: Services) -> list[tuple[str, Callable[[], Awaitable[None]]]]:
+def in_memory(services: Services) -> list[Flush]:
     """What the services count in memory and write in batches, with how to write it (see bot/housekeeping.py)."""
     return [
         ("guide views", services.feedback.flush),  # FeedbackRepository.record_view

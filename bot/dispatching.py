@@ -43,10 +43,17 @@ def inline_sync_filters(router: Router) -> int:
 
 
 def _filter_objects(router: Router) -> Iterable[FilterObject]:
+    return (filter_object for _where, filter_object in _filters(router))
+
+
+def _filters(router: Router) -> Iterable[tuple[str, FilterObject]]:
+    """Every filter of the router tree, router-level (on the observer's `_handler`) and handlers', with where it is
+    ("router.event")."""
     for each in router.chain_tail:
-        for observer in each.observers.values():
+        for event, observer in each.observers.items():
             for handler in [observer._handler, *observer.handlers]:
-                yield from handler.filters or []
+                for filter_object in handler.filters or []:
+                    yield f"{each.name}.{event}", filter_object
 
 
 def prefix_checks(router: Router) -> int:
@@ -103,12 +110,7 @@ def _command_checked(original: Command) -> Callable[..., Awaitable[Any]]:
 
 def threaded_filters(router: Router) -> list[str]:
     """Filters that would still run in a thread (for the test that keeps this true as routers are added)."""
-    found = []
-    for each in router.chain_tail:
-        for name, observer in each.observers.items():
-            for handler in [observer._handler, *observer.handlers]:
-                found += [f"{each.name}.{name}" for f in handler.filters or [] if not f.awaitable]
-    return found
+    return [where for where, filter_object in _filters(router) if not filter_object.awaitable]
 
 
 def looks_like_command(message: Message) -> bool:
@@ -146,10 +148,11 @@ def plain_text(message: Message) -> bool:
 def section(name: str, message_filter: Any, *routers: Router) -> Router:
     """A parent router that lets an update reach `routers` only if one of them could take it.
 
-    Each router an update passes costs aiogram ~20-30 µs (middleware wrapping and copies of the values carried along)
-    before any of its filters runs. A section is passed in one step by messages that fail `message_filter` and by
-    update types that none of its routers handles (an inline query skips every router of the group chats). Other
-    updates go through the routers in their order, exactly as if the routers were included directly.
+    Each router an update passes costs a function call and its root filter, more under aiogram's own walk (~20-30 µs
+    with its wrappers and copies; bot/propagation.py does without them). A section is passed in one step by messages
+    that fail `message_filter` and by update types that none of its routers handles (an inline query skips every
+    router of the group chats). Other updates go through the routers in their order, exactly as if the routers were
+    included directly.
     """
     parent = Router(name=name)
     parent.include_routers(*routers)
@@ -173,7 +176,7 @@ class Provide(BaseMiddleware):
     ~3.7 µs per update (benchmarks/throughput.py, measured with 30 dummy values: 630 → 740 µs). Registered as the
     outermost inner middleware of every event type, this puts the services into the handler's data only once a
     handler has been chosen, so handlers still ask for them by name. Filters and outer middlewares run before it and
-    do not see them: a filter that needs a service gets it from a workflow value (tests/test_dispatching.py checks
+    do not see them: a filter that needs a service gets it from a workflow value (tests/test_throughput.py checks
     that no filter asks for a provided one).
     """
 
@@ -211,11 +214,4 @@ def provided(dp: Dispatcher) -> dict[str, Any]:
 def filters_asking_for(router: Router, names: Iterable[str]) -> list[str]:
     """Filters (router-level or a handler's) that ask for one of `names`: they would never receive it."""
     wanted = set(names)
-    found = []
-    for each in router.chain_tail:
-        for event, observer in each.observers.items():
-            for handler in [observer._handler, *observer.handlers]:
-                for filter_object in handler.filters or []:
-                    if filter_object.params & wanted:
-                        found.append(f"{each.name}.{event}: {sorted(filter_object.params & wanted)}")
-    return found
+    return [f"{where}: {sorted(f.params & wanted)}" for where, f in _filters(router) if f.params & wanted]
